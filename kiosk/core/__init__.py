@@ -1,0 +1,1 @@
+"""The pure core: programme, director, config and feeds; no Qt, no libVLC."""

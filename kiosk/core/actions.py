@@ -1,0 +1,90 @@
+"""What a volunteer can do, and the keys that do it by default."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    LIVE = "live"
+    SLIDES = "slides"
+    AWARDS = "awards"
+    COUNTDOWN = "countdown"
+    MESSAGE = "message"
+    BLACKOUT = "blackout"
+    AUTOMATIC = "automatic"
+    NEXT_SLIDE = "next_slide"
+    PREVIOUS_SLIDE = "previous_slide"
+    REVEAL = "reveal"
+    OVERLAY = "overlay"
+    DELAY_MORE = "delay_more"
+    DELAY_LESS = "delay_less"
+    HELP = "help"
+    QUIT = "quit"
+
+
+# What each key does, in the words of the on-screen cheat sheet.
+DESCRIPTIONS: Mapping[Action, str] = {
+    Action.LIVE: "Show the live stream",
+    Action.SLIDES: "Show the solidarity slides",
+    Action.AWARDS: "Show the awards board",
+    Action.COUNTDOWN: "Show the countdown to the start",
+    Action.MESSAGE: "Type a message for the hall",
+    Action.BLACKOUT: "Black screen on / off",
+    Action.AUTOMATIC: "Back to automatic (follow the programme)",
+    Action.NEXT_SLIDE: "Next slide",
+    Action.PREVIOUS_SLIDE: "Previous slide",
+    Action.REVEAL: "Reveal the next award laureate",
+    Action.OVERLAY: "Programme bar on / off",
+    Action.DELAY_MORE: "Running late: delay the rest by 5 minutes",
+    Action.DELAY_LESS: "Take 5 minutes of delay back",
+    Action.HELP: "This help",
+    Action.QUIT: "Quit the kiosk",
+}
+
+# Presentation clickers send PgUp/PgDown, F5 / Shift+F5 ("start show"), Esc and B or "."
+# ("black screen"); the rest are first letters a volunteer can guess.
+DEFAULT_KEYS: Mapping[Action, tuple[str, ...]] = {
+    Action.LIVE: ("L", "F5", "Shift+F5"),
+    Action.SLIDES: ("S",),
+    Action.AWARDS: ("A",),
+    Action.COUNTDOWN: ("C",),
+    Action.MESSAGE: ("M",),
+    Action.BLACKOUT: ("B", "."),
+    Action.AUTOMATIC: ("Esc", "Home"),
+    Action.NEXT_SLIDE: ("PgDown", "Right"),
+    Action.PREVIOUS_SLIDE: ("PgUp", "Left"),
+    Action.REVEAL: ("R",),
+    Action.OVERLAY: ("O",),
+    Action.DELAY_MORE: ("D",),
+    Action.DELAY_LESS: ("Shift+D",),
+    Action.HELP: ("F1", "?", "H"),
+    # A chord, so that no single stray key (or clicker button) closes the kiosk.
+    Action.QUIT: ("Ctrl+Shift+Q",),
+}
+
+
+def key_table(overrides: Mapping[str, tuple[str, ...]]) -> dict[Action, tuple[str, ...]]:
+    """The default table with the config's overrides applied, each action replaced whole.
+
+    A key taken by an override is removed from any other action that had it by default, so a
+    volunteer's binding always wins over a default one.
+    """
+    table = dict(DEFAULT_KEYS)
+    for name, keys in overrides.items():
+        table[Action(name)] = tuple(keys)
+    claimed = {k for name in overrides for k in overrides[name]}
+    for action, keys in table.items():
+        if action.value not in overrides:
+            table[action] = tuple(k for k in keys if k not in claimed)
+    return table
+
+
+def conflicts(table: Mapping[Action, tuple[str, ...]]) -> list[tuple[str, list[Action]]]:
+    """Keys bound to more than one action."""
+    seen: dict[str, list[Action]] = {}
+    for action, keys in table.items():
+        for key in keys:
+            seen.setdefault(key, []).append(action)
+    return [(key, actions) for key, actions in seen.items() if len(actions) > 1]

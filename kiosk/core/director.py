@@ -1,0 +1,171 @@
+"""The one place that decides which scene the hall sees.
+
+The schedule drives. A volunteer's choice holds until the next programme boundary or until
+they hand control back. Blackout is a toggle that only a volunteer ends. A live scene never
+shows a stream that is not playing: the slides stand in, with a badge saying why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from kiosk.core.actions import Action
+from kiosk.core.programme import Delay, Moment, Phase, Programme
+
+
+class Scene(StrEnum):
+    COUNTDOWN = "countdown"
+    LIVE = "live"
+    SLIDES = "slides"
+    AWARDS = "awards"
+    MESSAGE = "message"
+    BLACKOUT = "blackout"
+    CLOSING = "closing"
+
+
+class Health(StrEnum):
+    """What the player says about the stream."""
+
+    PLAYING = "playing"
+    STARTING = "starting"
+    STALLED = "stalled"
+    RECONNECTING = "reconnecting"
+    OFFLINE = "offline"
+
+
+DELAY_STEP = timedelta(minutes=5)
+MANUAL_SCENES = {
+    Action.LIVE: Scene.LIVE,
+    Action.SLIDES: Scene.SLIDES,
+    Action.AWARDS: Scene.AWARDS,
+    Action.COUNTDOWN: Scene.COUNTDOWN,
+}
+LaureateId = tuple[int, int, int]  # award, category, laureate
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A volunteer's choice of scene, in force until ``until`` (None: until handed back)."""
+
+    scene: Scene
+    since: datetime
+    until: datetime | None
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything the volunteers have changed; the rest comes from the programme."""
+
+    hold: Hold | None = None
+    blackout: bool = False
+    overlay: bool = True
+    help: bool = False
+    message: str = ""
+    delay: Delay | None = None
+    revealed: tuple[LaureateId, ...] = ()
+    revealed_at: datetime | None = None
+    # The slide loop restarts from ``loop_first`` at ``loop_since`` (None: at the scene's start).
+    loop_first: int = 0
+    loop_since: datetime | None = None
+
+    def holding(self, now: datetime) -> Hold | None:
+        if self.hold is not None and (self.hold.until is None or now < self.hold.until):
+            return self.hold
+        return None
+
+
+@dataclass(frozen=True)
+class Decision:
+    scene: Scene
+    manual: bool
+    # Set when the live scene was wanted but the stream cannot be shown.
+    fallback: Health | None = None
+
+
+def automatic_scene(moment: Moment) -> Scene:
+    """What the schedule alone asks for."""
+    match moment.phase:
+        case Phase.BEFORE:
+            return Scene.COUNTDOWN
+        case Phase.ITEM:
+            return Scene.LIVE
+        case Phase.BREAK:
+            return Scene.SLIDES
+        case Phase.AFTER:
+            return Scene.CLOSING
+
+
+def decide(state: State, moment: Moment, health: Health) -> Decision:
+    """The scene to show now."""
+    if state.blackout:
+        return Decision(Scene.BLACKOUT, manual=True)
+    hold = state.holding(moment.now)
+    scene = hold.scene if hold is not None else automatic_scene(moment)
+    if scene is Scene.LIVE and health is not Health.PLAYING:
+        return Decision(Scene.SLIDES, manual=hold is not None, fallback=health)
+    return Decision(scene, manual=hold is not None)
+
+
+def expire(state: State, now: datetime) -> State:
+    """Drop a volunteer's choice whose programme boundary has passed."""
+    if state.hold is not None and state.holding(now) is None:
+        return replace(state, hold=None)
+    return state
+
+
+def apply(state: State, action: Action, programme: Programme, now: datetime,
+          laureates: tuple[LaureateId, ...] = ()) -> State:
+    """The state after a volunteer's action at ``now``.
+
+    ``programme`` is the programme as it runs (delays applied); ``laureates`` lists every
+    laureate not yet announced by the config, in board order, for the reveal key.
+    """
+    if action in MANUAL_SCENES:
+        return _hold(state, MANUAL_SCENES[action], programme, now)
+    match action:
+        case Action.AUTOMATIC:
+            return replace(state, hold=None, blackout=False)
+        case Action.BLACKOUT:
+            return replace(state, blackout=not state.blackout)
+        case Action.OVERLAY:
+            return replace(state, overlay=not state.overlay)
+        case Action.HELP:
+            return replace(state, help=not state.help)
+        case Action.DELAY_MORE:
+            if state.delay is None:
+                return replace(state, delay=Delay(DELAY_STEP, now))
+            return replace(state, delay=Delay(state.delay.by + DELAY_STEP, state.delay.since))
+        case Action.DELAY_LESS:
+            if state.delay is None:
+                return state
+            left = state.delay.by - DELAY_STEP
+            return replace(state, delay=Delay(left, state.delay.since) if left > timedelta(0)
+                           else None)
+        case Action.REVEAL:
+            hidden = [i for i in laureates if i not in state.revealed]
+            held = _hold(state, Scene.AWARDS, programme, now)
+            if not hidden:
+                return held
+            return replace(held, revealed=(*state.revealed, hidden[0]), revealed_at=now)
+    return state
+
+
+def show_message(state: State, text: str, programme: Programme, now: datetime) -> State:
+    """Put a volunteer's typed message up; empty text takes it down."""
+    text = text.strip()
+    if not text:
+        if state.hold is not None and state.hold.scene is Scene.MESSAGE:
+            return replace(state, hold=None, message="")
+        return replace(state, message="")
+    return replace(_hold(state, Scene.MESSAGE, programme, now), message=text)
+
+
+def move_slide(state: State, step: int, current_index: int, now: datetime) -> State:
+    """Restart the slide loop ``step`` slides on from the one showing."""
+    return replace(state, loop_first=current_index + step, loop_since=now)
+
+
+def _hold(state: State, scene: Scene, programme: Programme, now: datetime) -> State:
+    return replace(state, hold=Hold(scene, now, programme.next_boundary(now)), blackout=False)

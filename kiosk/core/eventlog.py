@@ -1,0 +1,45 @@
+"""The event log: one JSON object per line for every scene, status and volunteer action."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+
+class EventLog:
+    """Appends JSON lines; ``wall`` is real time, ``at`` the programme clock (they differ in a
+    rehearsal). A log that cannot be written is switched off, never fatal."""
+
+    def __init__(self, path: Path | None, wall: Callable[[], datetime] | None = None) -> None:
+        self.path = path
+        self.problem = ""
+        self._wall = wall or (lambda: datetime.now(UTC))
+        self._file: IO[str] | None = None
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._file = path.open("a", encoding="utf-8")
+            except OSError as exc:
+                self.problem = f"event log {path} cannot be written: {exc.strerror}"
+
+    def write(self, kind: str, at: datetime, **fields: Any) -> None:
+        if self._file is None:
+            return
+        record = {"wall": self._wall().isoformat(timespec="milliseconds"),
+                  "at": at.isoformat(timespec="seconds"), "event": kind, **fields}
+        try:
+            self._file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            self._file.flush()
+        except OSError as exc:
+            self.problem = f"event log {self.path} stopped: {exc.strerror}"
+            self.close()
+
+    def close(self) -> None:
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                self._file.close()
+            self._file = None

@@ -1,0 +1,55 @@
+"""The last config that loaded cleanly, kept so a broken edit never costs the hall its event."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import tzinfo
+from pathlib import Path
+
+from kiosk.core import config as config_module
+from kiosk.core.config import Config
+from kiosk.core.errors import ConfigInvalid
+
+_TEXT = "last-good.yaml"
+_META = "last-good.json"
+
+
+def remember(source: Path, state_dir: Path) -> str:
+    """Copy a config that just loaded cleanly; returns a problem text, or "" on success."""
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        _write_atomic(state_dir / _TEXT, source.read_text(encoding="utf-8"))
+        meta = {"source": str(source.resolve())}
+        _write_atomic(state_dir / _META, json.dumps(meta, ensure_ascii=False))
+    except OSError as exc:
+        return f"could not keep a copy of the config in {state_dir}: {exc.strerror}"
+    return ""
+
+
+def recall(state_dir: Path, system_zone: tzinfo | None = None) -> Config | None:
+    """The last good config, or None when there is none or it no longer loads."""
+    try:
+        text = (state_dir / _TEXT).read_text(encoding="utf-8")
+        meta = json.loads((state_dir / _META).read_text(encoding="utf-8"))
+        source = Path(meta["source"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        # Relative image paths keep pointing where the original file was.
+        return config_module.loads(text, f"{source} (last good copy)", base_dir=source.parent,
+                                   system_zone=system_zone)
+    except ConfigInvalid:
+        return None
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,39 @@
+"""Where the kiosk's own data lives: in the wheel (kiosk/_data) or in a checkout."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+APP_NAME = "watchparty-kiosk"
+
+
+def data_root() -> Path:
+    """The folder holding ``config/`` and ``assets/``."""
+    bundled = _PACKAGE / "_data"
+    if bundled.is_dir():
+        return bundled
+    return _PACKAGE.parent
+
+
+def builtin_config() -> Path:
+    return data_root() / "config" / "solidarity-conference-2021.yaml"
+
+
+def schema_file() -> Path:
+    return data_root() / "config" / "watchparty-kiosk.schema.json"
+
+
+def assets() -> Path:
+    return data_root() / "assets"
+
+
+def state_dir() -> Path:
+    """Per-user state (the last good config); WATCHPARTY_KIOSK_STATE overrides it."""
+    override = os.environ.get("WATCHPARTY_KIOSK_STATE")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
