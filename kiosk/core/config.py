@@ -42,6 +42,9 @@ from kiosk.core.schema import (
 
 # --------------------------------------------------------------------------- the shape
 
+# A bare end time that lands this far after the start is taken for a typo.
+MAX_ROLLOVER = timedelta(hours=16)
+
 _LAUREATE = Record("laureate", [
     Field("name", Text(max_length=120), "The laureate's name, as it should appear.", True),
     Field("citation", Text(max_length=300), "One line on why (optional)."),
@@ -250,7 +253,10 @@ def load(path: Path, *, system_zone: tzinfo | None = None) -> Config:
     except IsADirectoryError:
         raise ConfigInvalid([ConfigError(name, 1, 1, "", "is a folder, not a file")]) from None
     except UnicodeDecodeError as exc:
-        raise ConfigInvalid([ConfigError(name, 1, exc.start + 1, "",
+        raw = exc.object
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigInvalid([ConfigError(name, line, column, "",
                                          "is not UTF-8 text (save it as UTF-8)")]) from None
     except OSError as exc:
         raise ConfigInvalid([ConfigError(name, 1, 1, "", f"cannot be read: {exc.strerror}")]) \
@@ -275,8 +281,13 @@ def compose(text: str, name: str) -> yaml.Node:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "not valid YAML"
+        # "found unexpected end of stream" points past the last line; the place where the
+        # unfinished thing (a quote, a bracket) began is what the host needs.
+        if exc.context_mark is not None and "end of stream" in problem:
+            mark = exc.context_mark
+            problem = f"{exc.context} that is never closed"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise ConfigInvalid([ConfigError(name, line, column, "",
                                          f"not valid YAML: {problem}")]) from None
     except yaml.YAMLError as exc:
@@ -308,6 +319,13 @@ def _build(values: dict[str, Any], ctx: Context, system_zone: tzinfo | None) -> 
             fail("event.end", f"ends at {_show(end, zone)}, not after its start "
                               f"{_show(start, zone)}")
             end = None
+        elif end is not None and isinstance(ev["end"], time) and end - start > MAX_ROLLOVER:
+            # "17:30" for an 18:00 start is far more likely a typo than a 23-hour event.
+            fail("event.end", f"{ev['end']:%H:%M} is {_hours(end - start)} after the start "
+                              f"({_show(start, zone)}); if the event really ends the next day, "
+                              "write the date too, e.g. "
+                              f"{end.astimezone(zone):%Y-%m-%d %H:%M}")
+            end = None
     venue_values = values.get("venue", {})
     venue = Venue(
         name=venue_values.get("name", ""),
@@ -323,6 +341,8 @@ def _build(values: dict[str, Any], ctx: Context, system_zone: tzinfo | None) -> 
                                                       "delay.since", fail)
         if since_at is not None:
             delay = Delay(values["delay"]["by"], since_at)
+    keys = key_table(values.get("keys", {}))
+    _check_keys(values.get("keys", {}), keys, fail)
     if errors or start is None or end is None:
         raise ConfigInvalid([*ctx.errors, *errors])
 
@@ -348,8 +368,30 @@ def _build(values: dict[str, Any], ctx: Context, system_zone: tzinfo | None) -> 
         awards=tuple(_award(a) for a in values.get("awards", ())),
         overlay=Overlay(**values.get("overlay", {})),
         message=values.get("message", ""),
-        keys=key_table(values.get("keys", {})),
+        keys=keys,
     )
+
+
+def _check_keys(overrides: Mapping[str, tuple[str, ...]],
+                table: Mapping[Action, tuple[str, ...]], fail: Any) -> None:
+    """Two actions on one key, or a kiosk nobody can quit, are config errors."""
+    owners: dict[str, Action] = {}
+    for action, keys in table.items():
+        for key in keys:
+            other = owners.setdefault(key, action)
+            if other is not action:
+                named = action if action.value in overrides else other
+                fail(f"keys.{named.value}", f"key {key} is bound to both {other.value} and "
+                                            f"{action.value}")
+    quit_keys = table[Action.QUIT]
+    if not quit_keys:
+        takers = [a for a in overrides if "Ctrl+Shift+Q" in overrides[a]]
+        fail(f"keys.{takers[0] if takers else 'quit'}",
+             "the quit action is left without a key; give it a chord such as Ctrl+Shift+Q")
+    for key in quit_keys:
+        if not any(key.startswith(m) for m in ("Ctrl+", "Alt+", "Meta+")):
+            fail("keys.quit", f"{key} alone would let one stray key close the kiosk; use a "
+                              "chord with Ctrl or Alt, such as Ctrl+Shift+Q")
 
 
 def _items(raw: tuple[dict[str, Any], ...], zone: ZoneInfo, start: datetime, end: datetime,
@@ -433,6 +475,11 @@ def _award(raw: dict[str, Any]) -> Award:
             for c in raw.get("categories", ())
         ),
     )
+
+
+def _hours(span: timedelta) -> str:
+    hours, rest = divmod(int(span.total_seconds()) // 60, 60)
+    return f"{hours} h {rest:02d} min"
 
 
 def _localise(naive: datetime, zone: ZoneInfo, path: str, fail: Any) -> datetime | None:

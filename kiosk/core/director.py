@@ -63,12 +63,24 @@ class State:
     overlay: bool = True
     help: bool = False
     message: str = ""
-    delay: Delay | None = None
+    # Each press of the delay key, in order; each applies to the programme as it then ran.
+    delays: tuple[Delay, ...] = ()
     revealed: tuple[LaureateId, ...] = ()
     revealed_at: datetime | None = None
     # The slide loop restarts from ``loop_first`` at ``loop_since`` (None: at the scene's start).
     loop_first: int = 0
     loop_since: datetime | None = None
+
+    @property
+    def late(self) -> timedelta:
+        """How much the volunteers have delayed the programme in all."""
+        return sum((d.by for d in self.delays), timedelta(0))
+
+    def running(self, programme: Programme) -> Programme:
+        """``programme`` with the volunteers' delays applied, in the order they were made."""
+        for delay in self.delays:
+            programme = programme.delayed(delay)
+        return programme
 
     def holding(self, now: datetime) -> Hold | None:
         if self.hold is not None and (self.hold.until is None or now < self.hold.until):
@@ -119,9 +131,11 @@ def apply(state: State, action: Action, programme: Programme, now: datetime,
           laureates: tuple[LaureateId, ...] = ()) -> State:
     """The state after a volunteer's action at ``now``.
 
-    ``programme`` is the programme as it runs (delays applied); ``laureates`` lists every
+    ``programme`` is the config's programme (its own delay applied, not the volunteers');
+    holds end at the next boundary of it as it runs. ``laureates`` lists every
     laureate not yet announced by the config, in board order, for the reveal key.
     """
+    programme = state.running(programme)
     if action in MANUAL_SCENES:
         return _hold(state, MANUAL_SCENES[action], programme, now)
     match action:
@@ -134,15 +148,11 @@ def apply(state: State, action: Action, programme: Programme, now: datetime,
         case Action.HELP:
             return replace(state, help=not state.help)
         case Action.DELAY_MORE:
-            if state.delay is None:
-                return replace(state, delay=Delay(DELAY_STEP, now))
-            return replace(state, delay=Delay(state.delay.by + DELAY_STEP, state.delay.since))
+            # From now on, on top of the programme as it runs: what already ran stays put.
+            return replace(state, delays=(*state.delays, Delay(DELAY_STEP, now)))
         case Action.DELAY_LESS:
-            if state.delay is None:
-                return state
-            left = state.delay.by - DELAY_STEP
-            return replace(state, delay=Delay(left, state.delay.since) if left > timedelta(0)
-                           else None)
+            # Takes back the latest press (the config's own delay is the organisers').
+            return replace(state, delays=state.delays[:-1])
         case Action.REVEAL:
             hidden = [i for i in laureates if i not in state.revealed]
             held = _hold(state, Scene.AWARDS, programme, now)
@@ -154,6 +164,7 @@ def apply(state: State, action: Action, programme: Programme, now: datetime,
 
 def show_message(state: State, text: str, programme: Programme, now: datetime) -> State:
     """Put a volunteer's typed message up; empty text takes it down."""
+    programme = state.running(programme)
     text = text.strip()
     if not text:
         if state.hold is not None and state.hold.scene is Scene.MESSAGE:

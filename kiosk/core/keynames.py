@@ -52,7 +52,8 @@ def normalise_key(text: str) -> str:
             modifiers.append(canon)
     name = key.strip()
     if len(name) == 1 and (name.isalnum() or name in _PUNCTUATION or name == "+"):
-        canon_key = name.upper()
+        # "ß".upper() is "SS": keep letters whose capital is not one character as they are.
+        canon_key = name.upper() if len(name.upper()) == 1 else name
     elif name.lower() in _NAMED:
         canon_key = _NAMED[name.lower()]
     else:

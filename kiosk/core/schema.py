@@ -59,7 +59,7 @@ def _describe(node: Node) -> str:
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    if node.tag == _NULL_TAG and node.style is None:
+    if isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG and node.style is None:
         return "nothing"
     return repr(node.value)
 
@@ -114,6 +114,8 @@ class Boolean(Type):
     def convert(self, node: Node, ctx: Context, path: str) -> bool:
         if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL_TAG:
             return bool(yaml.SafeLoader.bool_values[node.value.lower()])
+        if isinstance(node, yaml.ScalarNode) and node.value.lower() in ("true", "false"):
+            raise Invalid(f"expected true or false without quotes, got {_describe(node)}")
         raise Invalid(f"expected true or false, got {_describe(node)}")
 
     def json_schema(self) -> dict[str, Any]:
@@ -128,7 +130,10 @@ class Integer(Type):
 
     def convert(self, node: Node, ctx: Context, path: str) -> int:
         if isinstance(node, yaml.ScalarNode) and node.tag == _INT_TAG:
-            value = int(node.value.replace("_", ""), 0) if ":" not in node.value else None
+            try:
+                value = int(node.value.replace("_", ""), 10)
+            except ValueError:
+                value = None
             if value is not None and self.minimum <= value <= self.maximum:
                 return value
         raise Invalid(f"expected {self.expected}, got {_describe(node)}")
@@ -156,8 +161,10 @@ class Choice(Type):
 class Duration(Type):
     expected = "a duration like 45m, 1h30m or 20s"
 
-    def __init__(self, *, minimum: timedelta = timedelta(seconds=1)) -> None:
+    def __init__(self, *, minimum: timedelta = timedelta(seconds=1),
+                 maximum: timedelta = timedelta(days=7)) -> None:
         self.minimum = minimum
+        self.maximum = maximum
 
     def convert(self, node: Node, ctx: Context, path: str) -> timedelta:
         text = _scalar_text(node)
@@ -165,7 +172,12 @@ class Duration(Type):
         if not text.strip() or not match or not any(match.groups()):
             raise Invalid(f"expected {self.expected}, got {text!r}")
         hours, minutes, seconds = (int(g or 0) for g in match.groups())
-        value = timedelta(hours=hours, minutes=minutes, seconds=seconds)
+        try:
+            value = timedelta(hours=hours, minutes=minutes, seconds=seconds)
+        except OverflowError:
+            value = self.maximum + timedelta(seconds=1)
+        if value > self.maximum:
+            raise Invalid(f"must be at most {format_duration(self.maximum)}, got {text!r}")
         if value < self.minimum:
             raise Invalid(f"must be at least {format_duration(self.minimum)}, got {text!r}")
         return value
@@ -182,7 +194,9 @@ class TimeZone(Type):
         try:
             if "/" in text or text == "UTC":
                 return ZoneInfo(text)
-        except (ZoneInfoNotFoundError, ValueError):
+        # A folder of zones (America/Argentina), a bad path or an unreadable file: all mean
+        # "not a time zone" to a host.
+        except (ZoneInfoNotFoundError, ValueError, OSError, UnicodeDecodeError):
             pass
         hint = _nearest(text, sorted(available_timezones()))
         raise Invalid(f"unknown time zone {text!r}{hint}; expected {self.expected}")
@@ -208,6 +222,8 @@ class When(Type):
         try:
             if match:
                 y, mo, d, h, mi, s = (int(g or 0) for g in match.groups())
+                if not 1970 <= y <= 2200:
+                    raise Invalid(f"{text!r}: the year must be between 1970 and 2200")
                 return datetime(y, mo, d, h, mi, s)
             match = _TIME.match(text)
             if match and self.allow_time:
@@ -320,7 +336,7 @@ class ListOf(Type):
         return tuple(values)
 
     def json_schema(self) -> dict[str, Any]:
-        array = {"type": "array", "items": self.item.json_schema()}
+        array: dict[str, Any] = {"type": "array", "items": self.item.json_schema()}
         if self.min_items:
             array["minItems"] = self.min_items
         if self.one_or_many:
@@ -360,13 +376,18 @@ class Record(Type):
             raise Invalid(f"expected {self.expected} with keys {', '.join(self.fields)}, "
                           f"got {_describe(node)}")
         values: dict[str, Any] = {}
+        suggested: set[str] = set()
         for key_node, value_node in node.value:
-            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            if not isinstance(key_node, yaml.ScalarNode):
+                ctx.error(key_node, path, f"a key must be text, got {_describe(key_node)}")
+                continue
+            key = str(key_node.value)
             child_path = f"{path}.{key}" if path else key
             spec = self.fields.get(key)
             if spec is None:
                 hint = _nearest(key, list(self.fields))
                 ctx.error(key_node, child_path, f"unknown key {key!r}{hint}")
+                suggested.update(f for f in self.fields if f"{f!r}" in hint)
                 continue
             if key in values:
                 ctx.error(key_node, child_path, f"{key!r} is given twice")
@@ -375,7 +396,8 @@ class Record(Type):
             value = convert_node(spec.type, value_node, ctx, child_path)
             values[key] = value
         for spec in self.fields.values():
-            if spec.required and spec.name not in values:
+            # A misspelt key was already reported with this name as the suggestion.
+            if spec.required and spec.name not in values and spec.name not in suggested:
                 ctx.error(node, path or "(top level)", f"missing required key {spec.name!r}")
         for group in self.one_of:
             present = [k for k in group if k in values]
@@ -425,8 +447,14 @@ class KeyTable(Type):
             raise Invalid(f"expected {self.expected}, got {_describe(node)}")
         table: dict[str, tuple[str, ...]] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                ctx.error(key_node, path, f"an action name must be text, got {_describe(key_node)}")
+                continue
             action = str(key_node.value)
             child_path = f"{path}.{action}"
+            if action in table:
+                ctx.error(key_node, child_path, f"{action!r} is given twice")
+                continue
             if action not in self.actions:
                 ctx.error(key_node, child_path,
                           f"unknown action {action!r}{_nearest(action, self.actions)}")

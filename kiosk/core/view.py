@@ -348,7 +348,7 @@ def _badges(decision: Decision, state: State, config: Config, rehearsal: bool,
             Health.OFFLINE: "Stream offline",
         }.get(decision.fallback, "Stream unavailable")
         badges.append(Badge(text, "warn"))
-    late = sum((d.by for d in (config.delay, state.delay) if d is not None), timedelta(0))
+    late = state.late + (config.delay.by if config.delay is not None else timedelta(0))
     if late:
         badges.append(Badge(f"DELAY +{int(late.total_seconds() // 60)} min", "warn"))
     if problems:

@@ -1,0 +1,15 @@
+"""Shared test set-up: Qt offscreen, and a state folder of the test's own."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _own_state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """The last-good config copy goes to a fresh folder, never the user's."""
+    monkeypatch.setenv("WATCHPARTY_KIOSK_STATE", str(tmp_path_factory.mktemp("state")))
