@@ -1,0 +1,208 @@
+"""The composition root: builds the kiosk's parts and makes every signal connection."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+
+from kiosk.core import director
+from kiosk.core.actions import Action
+from kiosk.core.clock import Clock
+from kiosk.core.config import Config
+from kiosk.core.director import Decision, Health, Scene, State
+from kiosk.core.eventlog import EventLog
+from kiosk.core.programme import Moment, Programme, at
+from kiosk.core.view import View, compose, hidden_laureates, loop_entries, loop_position
+from kiosk.stage.editor import MessageEditor
+from kiosk.stage.window import Stage
+
+# While a reveal animates, the stage needs fresh views often; otherwise once a second.
+ANIMATION_TICK_MS = 33
+
+
+class Kiosk(QObject):
+    """One running kiosk: the clock, the director's state, the stage and the keys."""
+
+    quit_requested = Signal()
+    view_changed = Signal(object)
+
+    def __init__(
+        self,
+        config: Config,
+        clock: Clock,
+        *,
+        rehearsal: bool = False,
+        problems: tuple[str, ...] = (),
+        event_log: EventLog | None = None,
+        stage: Stage | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.clock = clock
+        self.rehearsal = rehearsal
+        self.problems = problems
+        self.log = event_log or EventLog(None)
+        self.health = Health.PLAYING  # the demo placeholder always "plays" until a player lands
+        self.state = State(overlay=config.overlay.visible)
+        self.stage = stage or Stage()
+        self.editor = MessageEditor(self.stage)
+        self.view: View | None = None
+        self._decision: Decision | None = None
+        self._scene_since: datetime | None = None
+        self._status: tuple[str, str] | None = None
+        self._laureates = hidden_laureates(config)
+        self._quitting = False
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.shortcuts: list[QShortcut] = []
+        for action, keys in config.keys.items():
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self.stage)
+                shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+                shortcut.activated.connect(lambda a=action: self.trigger(a))
+                self.shortcuts.append(shortcut)
+        self.timer.timeout.connect(self._on_timer_timeout)
+        self.editor.submitted.connect(self._on_editor_submitted)
+        self.editor.cancelled.connect(self._on_editor_cancelled)
+        self.stage.installEventFilter(self)
+
+        now = self.clock()
+        self.log.write("start", now, config=config.source, rehearsal=rehearsal,
+                       problems=list(problems))
+        self.refresh()
+
+    # ------------------------------------------------------------------ running
+
+    def running(self) -> Programme:
+        """The programme as it runs now: the config's delay and the volunteers' delay."""
+        return self.state.running(self.config.running())
+
+    def trigger(self, action: Action) -> None:
+        """Do what a key asks for."""
+        if self.editor.isVisible():
+            return
+        now = self.clock()
+        self.log.write("action", now, action=action.value)
+        if action is Action.QUIT:
+            self.request_quit()
+            return
+        if action is Action.MESSAGE:
+            self._set_shortcuts_enabled(False)
+            self.editor.open(self.state.message or self.config.message)
+            return
+        if action in (Action.NEXT_SLIDE, Action.PREVIOUS_SLIDE):
+            if self._decision is None or self._decision.scene is not Scene.SLIDES:
+                return
+            step = 1 if action is Action.NEXT_SLIDE else -1
+            self.state = director.move_slide(self.state, step, self._slide_index(now), now)
+        else:
+            before = self.state.late
+            self.state = director.apply(self.state, action, self.config.running(), now,
+                                        self._laureates)
+            if self.state.late != before:
+                self.log.write("delay", now, minutes=int(self.state.late.total_seconds() // 60))
+        self.refresh()
+
+    def refresh(self) -> View:
+        """Recompute what the hall sees now and hand it to the stage."""
+        now = self.clock()
+        expired = director.expire(self.state, now)
+        if expired is not self.state:
+            self.log.write("hold_ended", now, scene=self.state.hold.scene.value
+                           if self.state.hold else "")
+            self.state = expired
+        moment = at(self.running(), now)
+        decision = director.decide(self.state, moment, self.health)
+        if self._decision is None or decision.scene is not self._decision.scene:
+            self._scene_since = now
+            self.state = replace(self.state, loop_first=0, loop_since=None)
+        if decision != self._decision:
+            self.log.write("scene", now, scene=decision.scene.value, manual=decision.manual,
+                           fallback=decision.fallback.value if decision.fallback else None)
+            self._decision = decision
+        self._log_status(moment)
+        view = compose(self.config, moment, decision, self.state,
+                       loop_since=self._scene_since or now, rehearsal=self.rehearsal,
+                       problems=self.problems)
+        self.view = view
+        self.stage.set_view(view)
+        self.view_changed.emit(view)
+        self._schedule(now, view)
+        return view
+
+    def set_health(self, health: Health) -> None:
+        if health is not self.health:
+            self.health = health
+            self.log.write("health", self.clock(), health=health.value)
+            self.refresh()
+
+    def request_quit(self) -> None:
+        if self._quitting:
+            return
+        self._quitting = True
+        self.timer.stop()
+        # Application-wide shortcuts of a stage that is going away must not shadow another's.
+        self._set_shortcuts_enabled(False)
+        self.log.write("quit", self.clock())
+        self.quit_requested.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Closing the stage window (Alt+F4, a stray click on a close button) must not end
+        # the event; only the deliberate quit chord does.
+        if watched is self.stage and event.type() == QEvent.Type.Close and not self._quitting:
+            event.ignore()
+            return True
+        return super().eventFilter(watched, event)
+
+    # ------------------------------------------------------------------ slots
+
+    def _on_timer_timeout(self) -> None:
+        self.refresh()
+
+    def _on_editor_submitted(self, text: str) -> None:
+        self._set_shortcuts_enabled(True)
+        now = self.clock()
+        self.state = director.show_message(self.state, text, self.config.running(), now)
+        self.log.write("message", now, text=self.state.message)
+        self.stage.setFocus()
+        self.refresh()
+
+    def _on_editor_cancelled(self) -> None:
+        self._set_shortcuts_enabled(True)
+        self.stage.setFocus()
+
+    # ------------------------------------------------------------------ helpers
+
+    def _slide_index(self, now: datetime) -> int:
+        entries = loop_entries(self.config)
+        since = self.state.loop_since or self._scene_since or now
+        return loop_position(entries, self.state.loop_first, since, now)
+
+    def _set_shortcuts_enabled(self, enabled: bool) -> None:
+        for shortcut in self.shortcuts:
+            shortcut.setEnabled(enabled)
+
+    def _log_status(self, moment: Moment) -> None:
+        item = moment.current.title if moment.current is not None else ""
+        status = (moment.phase.value, item)
+        if status != self._status:
+            self._status = status
+            self.log.write("status", moment.now, phase=moment.phase.value, item=item,
+                           next=moment.next.title if moment.next else "")
+
+    def _schedule(self, now: datetime, view: View) -> None:
+        if self._quitting:
+            return
+        animating = (view.board is not None and view.board.reveal_age is not None)
+        if animating:
+            self.timer.start(ANIMATION_TICK_MS)
+            return
+        # Wake just after the programme clock's next whole second, so countdowns tick on time.
+        speed = getattr(self.clock, "speed", 1.0)
+        to_next_second = 1.0 - now.microsecond / 1_000_000
+        self.timer.start(max(10, int(to_next_second * 1000 / speed) + 5))

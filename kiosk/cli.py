@@ -1,0 +1,297 @@
+"""The command line: run (the default), check, snapshot and init."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.core import config as config_module
+from kiosk.core import paths
+from kiosk.core.actions import conflicts
+from kiosk.core.config import Config
+from kiosk.core.director import Scene
+from kiosk.core.errors import ConfigInvalid
+from kiosk.core.programme import clock_text, day_text
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+COMMANDS = ("run", "check", "snapshot", "init")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    # "run" is the default sub-command: `watchparty-kiosk --windowed` runs the kiosk.
+    if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")):
+        args.insert(0, "run")
+    parser = _parser()
+    options = parser.parse_args(args)
+    try:
+        return int(options.handler(options))
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="watchparty-kiosk",
+        description="Show a live event's stream, running order and countdown on a hall's TV.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="start the kiosk (the default)")
+    run.add_argument("--config", type=Path, help="the event config (default: the built-in event)")
+    run.add_argument("--at", metavar="ISO8601",
+                     help="rehearse from this instant (event time unless an offset is given)")
+    run.add_argument("--speed", type=_positive_float, metavar="X",
+                     help="rehearse X times faster than real time")
+    run.add_argument("--windowed", action="store_true", help="a window instead of fullscreen")
+    run.add_argument("--screen", type=int, metavar="N", help="the screen for the stage (0, 1, …)")
+    run.add_argument("--exit-after", type=_positive_float, metavar="SECONDS",
+                     help="quit after this many real seconds")
+    run.add_argument("--screenshot", type=Path, metavar="PNG",
+                     help="save what the stage shows just before exit")
+    run.add_argument("--event-log", type=Path, metavar="PATH",
+                     help="append JSON lines for every scene and status change")
+    run.set_defaults(handler=_run)
+
+    check = sub.add_parser("check", help="validate a config and print its running order")
+    check.add_argument("path", nargs="?", type=Path, help="default: the built-in event")
+    check.set_defaults(handler=_check)
+
+    snap = sub.add_parser("snapshot", help="render what the hall sees at an instant to a PNG")
+    snap.add_argument("--config", type=Path, help="default: the built-in event")
+    snap.add_argument("--at", required=True, metavar="ISO8601",
+                      help="the instant (event time unless an offset is given)")
+    snap.add_argument("--scene", choices=[s.value for s in Scene],
+                      help="force a scene, as a volunteer's key would")
+    snap.add_argument("--size", default="1920x1080", type=_size, metavar="WxH")
+    snap.add_argument("-o", "--output", required=True, type=Path, metavar="PNG")
+    snap.add_argument("--state", type=Path, metavar="JSON",
+                      help="also write the scene and the overlay's texts as JSON")
+    snap.set_defaults(handler=_snapshot)
+
+    init = sub.add_parser("init", help="write a commented starter config")
+    init.add_argument("path", type=Path)
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.set_defaults(handler=_init)
+    return parser
+
+
+# ---------------------------------------------------------------------- check
+
+
+def _check(options: argparse.Namespace) -> int:
+    path: Path = options.path or paths.builtin_config()
+    try:
+        config = config_module.load(path)
+    except ConfigInvalid as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        n = len(exc.errors)
+        print(f"{path}: {n} problem{'s' if n != 1 else ''}; the config is not valid.",
+              file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{path}: valid.")
+    print()
+    print(running_order(config))
+    for key, actions in conflicts(config.keys):
+        names = ", ".join(a.value for a in actions)
+        print(f"warning: key {key} is bound to several actions ({names}); the first wins",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def running_order(config: Config) -> str:
+    """The running order as a table in venue time and event time."""
+    event = config.event
+    venue_zone = config.venue.timezone
+    event_zone = event.timezone
+    programme = config.running()
+    lines = [event.title]
+    if event.note:
+        lines.append(f"Note: {event.note}")
+    venue_name = getattr(venue_zone, "key", str(venue_zone))
+    lines.append(f"Venue time: {venue_name}    Event time: {event_zone.key}")
+    if config.delay is not None:
+        minutes = int(config.delay.by.total_seconds() // 60)
+        lines.append(f"Delay: +{minutes} min (included below)")
+    lines.append("")
+    header = f"{'venue time':<22} {'event time':<13} {'kind':<8} item"
+    lines.append(header)
+    lines.append("-" * len(header))
+
+    def span(start: datetime, end: datetime, zone: object, with_day: bool) -> str:
+        text = f"{clock_text(start, zone)}–{clock_text(end, zone)}"  # type: ignore[arg-type]
+        return f"{day_text(start, zone)} {text}" if with_day else text  # type: ignore[arg-type]
+
+    def instant(when: datetime, zone: object) -> str:
+        return f"{day_text(when, zone)} {clock_text(when, zone)}"  # type: ignore[arg-type]
+
+    lines.append(f"{instant(programme.start, venue_zone):<22} "
+                 f"{clock_text(programme.start, event_zone):<13} {'':<8} (event starts)")
+    for item in programme.items:
+        detail = f" — {item.speaker}" if item.speaker else ""
+        lines.append(f"{span(item.start, item.end, venue_zone, True):<22} "
+                     f"{span(item.start, item.end, event_zone, False):<13} "
+                     f"{item.kind.value:<8} {item.title}{detail}")
+    lines.append(f"{instant(programme.end, venue_zone):<22} "
+                 f"{clock_text(programme.end, event_zone):<13} {'':<8} (event ends)")
+    lines.append("")
+    lines.append(f"{len(config.slides)} slides, {len(config.awards)} awards.")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------- init
+
+
+def _init(options: argparse.Namespace) -> int:
+    target: Path = options.path
+    if target.exists() and not options.force:
+        print(f"{target} already exists; use --force to overwrite it.", file=sys.stderr)
+        return EXIT_FAILED
+    template = paths.data_root() / "config" / "venue-example.yaml"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, target)
+    except OSError as exc:
+        print(f"cannot write {target}: {exc.strerror}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Wrote {target}. Edit it, then check it with:  watchparty-kiosk check {target}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------- snapshot
+
+
+def _snapshot(options: argparse.Namespace) -> int:
+    from kiosk.core.startup import choose_config
+
+    chosen = choose_config(options.config)
+    if chosen.problems:
+        for problem in chosen.problems:
+            print(problem, file=sys.stderr)
+        if options.config is not None:
+            return EXIT_INVALID
+    config = chosen.config
+    try:
+        from kiosk.core.clock import parse_instant
+
+        instant = parse_instant(options.at, config.event.timezone)
+    except ValueError as exc:
+        print(f"--at {options.at!r}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kiosk.snapshot import render_snapshot
+
+    scene = Scene(options.scene) if options.scene else None
+    try:
+        view = render_snapshot(config, instant, options.output, options.size, scene=scene)
+    except OSError as exc:
+        print(f"cannot write {options.output}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if options.state is not None:
+        state = {"at": instant.isoformat(), **view.to_json()}
+        options.state.write_text(json.dumps(state, indent=2, ensure_ascii=False, default=str)
+                                 + "\n", encoding="utf-8")
+    print(f"{options.output}: {view.scene.value} at {instant.isoformat()}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------- run
+
+
+def _run(options: argparse.Namespace) -> int:
+    from kiosk.core.eventlog import EventLog
+    from kiosk.core.startup import choose_clock, choose_config
+
+    chosen = choose_config(options.config)
+    config = chosen.config
+    for problem in chosen.problems:
+        print(problem, file=sys.stderr)
+    try:
+        timing = choose_clock(config, at=options.at, speed=options.speed)
+    except ValueError as exc:
+        print(f"--at {options.at!r}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    event_log = EventLog(options.event_log)
+    problems = chosen.problems + ((event_log.problem,) if event_log.problem else ())
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.app import Kiosk
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("watchparty-kiosk")
+    app.setApplicationDisplayName("watchparty-kiosk")
+    kiosk = Kiosk(config, timing.clock, rehearsal=timing.rehearsal, problems=problems,
+                  event_log=event_log)
+    stage = kiosk.stage
+    stage.setWindowTitle(f"{config.event.title} — watchparty-kiosk")
+    screens = app.screens()
+    screen = _pick_screen(screens, app.primaryScreen(), options.screen)
+    if screen is not None:
+        stage.setScreen(screen)
+        stage.setGeometry(screen.geometry())
+    if options.windowed:
+        stage.resize(1280, 720)
+        stage.show()
+    else:
+        stage.showFullScreen()
+
+    def finish() -> None:
+        if options.screenshot is not None:
+            try:
+                options.screenshot.parent.mkdir(parents=True, exist_ok=True)
+                stage.grab().save(str(options.screenshot))
+            except OSError as exc:
+                print(f"cannot write {options.screenshot}: {exc}", file=sys.stderr)
+        event_log.close()
+        app.quit()
+
+    kiosk.quit_requested.connect(finish)
+    if options.exit_after is not None:
+        QTimer.singleShot(int(options.exit_after * 1000), kiosk.request_quit)
+    return int(app.exec())
+
+
+def _pick_screen(screens: list, primary: object, wanted: int | None) -> object | None:
+    """``--screen N`` when it exists; with two or more screens, the first that is not primary."""
+    if wanted is not None:
+        if 0 <= wanted < len(screens):
+            return screens[wanted]
+        print(f"--screen {wanted}: there are {len(screens)} screen(s); using the first",
+              file=sys.stderr)
+        return screens[0] if screens else None
+    others = [s for s in screens if s is not primary]
+    return others[0] if others and len(screens) > 1 else primary
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be above zero")
+    return value
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1920x1080") from None
+    if not (160 <= width <= 7680 and 90 <= height <= 4320):
+        raise argparse.ArgumentTypeError(f"{text!r} is outside 160x90 … 7680x4320")
+    return width, height
+

@@ -1,0 +1,124 @@
+"""Pictures for the slides: images scaled once per size, and QR codes drawn module-exact."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from functools import cache, lru_cache
+from pathlib import Path
+
+import segno
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPixmap
+
+QR_QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
+
+
+class ImageCache:
+    """Scaled pixmaps by file and target size; a file that cannot be read is remembered as None.
+
+    Scaling happens once per (file, size), not per frame: a full-screen smooth scale costs
+    more than a whole frame's budget.
+    """
+
+    def __init__(self, max_items: int = 32) -> None:
+        self._items: OrderedDict[tuple[str, str, int, int], QPixmap | None] = OrderedDict()
+        self._max_items = max_items
+
+    def image(self, path: str, bound: QSize) -> QPixmap | None:
+        """``path`` scaled to fit inside ``bound`` (device pixels), or None if it is unreadable."""
+        key = ("image", path, bound.width(), bound.height())
+        if key not in self._items:
+            image = load_image(Path(path), bound)
+            self._put(key, QPixmap.fromImage(image) if image is not None else None)
+        self._items.move_to_end(key)
+        return self._items[key]
+
+    def qr(self, url: str, side: int) -> QPixmap | None:
+        """A QR code for ``url`` at most ``side`` device pixels wide, quiet zone included."""
+        key = ("qr", url, side, side)
+        if key not in self._items:
+            image = qr_image(url, side)
+            self._put(key, QPixmap.fromImage(image) if image is not None else None)
+        self._items.move_to_end(key)
+        return self._items[key]
+
+    def _put(self, key: tuple[str, str, int, int], value: QPixmap | None) -> None:
+        self._items[key] = value
+        while len(self._items) > self._max_items:
+            self._items.popitem(last=False)
+
+
+def load_image(path: Path, bound: QSize) -> QImage | None:
+    """Read ``path`` scaled to fit ``bound``; vector images are rendered at that size."""
+    if bound.isEmpty() or not path.is_file():
+        return None
+    is_svg = path.suffix.lower() in (".svg", ".svgz")
+    if is_svg and not _svg_plugin():
+        return _render_svg(path, bound)
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)  # honour a photo's EXIF rotation
+    if is_svg:
+        natural = reader.size()
+        if natural.isEmpty():
+            return None
+        reader.setScaledSize(natural.scaled(bound, Qt.AspectRatioMode.KeepAspectRatio))
+    image = reader.read()
+    if image.isNull():
+        return None
+    if image.size() != image.size().scaled(bound, Qt.AspectRatioMode.KeepAspectRatio):
+        image = image.scaled(bound, Qt.AspectRatioMode.KeepAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+    return image
+
+
+@cache
+def _svg_plugin() -> bool:
+    # A frozen build may leave out the SVG image-format plugin; QtSvg then renders instead.
+    return b"svg" in [bytes(f.data()) for f in QImageReader.supportedImageFormats()]
+
+
+def _render_svg(path: Path, bound: QSize) -> QImage | None:
+    from PySide6.QtSvg import QSvgRenderer
+
+    renderer = QSvgRenderer(str(path))
+    if not renderer.isValid() or renderer.defaultSize().isEmpty():
+        return None
+    size = renderer.defaultSize().scaled(bound, Qt.AspectRatioMode.KeepAspectRatio)
+    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    renderer.render(painter)
+    painter.end()
+    return image
+
+
+@lru_cache(maxsize=64)
+def qr_matrix(url: str) -> tuple[bytes, ...] | None:
+    """The QR code's modules (1 = dark), or None if ``url`` is too long for any QR code."""
+    try:
+        # micro=False: segno picks a Micro QR for short data, which phone cameras ignore.
+        code = segno.make(url, error="m", micro=False)
+    except ValueError:
+        return None
+    return tuple(bytes(row) for row in code.matrix)
+
+
+def qr_image(url: str, side: int) -> QImage | None:
+    """The code with its quiet zone, whole pixels per module so every edge stays sharp."""
+    matrix = qr_matrix(url)
+    if matrix is None:
+        return None
+    modules = len(matrix) + 2 * QR_QUIET_ZONE
+    scale = side // modules
+    if scale < 1:
+        return None
+    # One pixel per module, then a nearest-neighbour scale by a whole factor: exact squares.
+    small = QImage(modules, modules, QImage.Format.Format_RGB32)
+    small.fill(QColor("white"))
+    black = QColor("black").rgb()
+    for y, row in enumerate(matrix, start=QR_QUIET_ZONE):
+        for x, dark in enumerate(row, start=QR_QUIET_ZONE):
+            if dark:
+                small.setPixel(x, y, black)
+    return small.scaled(modules * scale, modules * scale, Qt.AspectRatioMode.IgnoreAspectRatio,
+                        Qt.TransformationMode.FastTransformation)
