@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 
-from kiosk.core import director
+from kiosk.core import director, paths
+from kiosk.core import sound as sound_store
 from kiosk.core.actions import Action
 from kiosk.core.clock import Clock
 from kiosk.core.config import Config
@@ -21,6 +25,8 @@ from kiosk.stage.window import Stage
 
 # While a reveal animates, the stage needs fresh views often; otherwise once a second.
 ANIMATION_TICK_MS = 33
+# How long a volume change shows on screen, in real seconds.
+SOUND_BADGE_SECONDS = 2.5
 
 
 class Kiosk(QObject):
@@ -38,15 +44,28 @@ class Kiosk(QObject):
         problems: tuple[str, ...] = (),
         event_log: EventLog | None = None,
         stage: Stage | None = None,
+        player: Any = None,
+        stream: Any = None,
+        state_dir: Path | None = None,
     ) -> None:
+        """``player`` and ``stream`` (kiosk.player, kiosk.stream) are optional: without them
+        the live scene shows its placeholder and the stream counts as playing."""
         super().__init__()
         self.config = config
         self.clock = clock
         self.rehearsal = rehearsal
         self.problems = problems
         self.log = event_log or EventLog(None)
-        self.health = Health.PLAYING  # the demo placeholder always "plays" until a player lands
+        self.player = player
+        self.stream = stream
+        # Without a player the placeholder stands in for the stream and "plays".
+        self.health = Health.PLAYING if stream is None else stream.health
         self.state = State(overlay=config.overlay.visible)
+        self.state_dir = state_dir if state_dir is not None else paths.state_dir()
+        self.sound = sound_store.load(self.state_dir)
+        self._sound_shown_until = 0.0
+        self._stats: Any = None
+        self._stream_status = stream.status if stream is not None else ""
         self.stage = stage or Stage()
         self.editor = MessageEditor(self.stage)
         self.view: View | None = None
@@ -70,6 +89,13 @@ class Kiosk(QObject):
         self.editor.submitted.connect(self._on_editor_submitted)
         self.editor.cancelled.connect(self._on_editor_cancelled)
         self.stage.installEventFilter(self)
+        if player is not None:
+            player.frame_ready.connect(self._on_player_frame_ready)
+            player.stats_changed.connect(self._on_player_stats_changed)
+            player.set_volume(self.sound.volume)
+        if stream is not None:
+            stream.health_changed.connect(self._on_stream_health_changed)
+            stream.status_changed.connect(self._on_stream_status_changed)
 
         now = self.clock()
         self.log.write("start", now, config=config.source, rehearsal=rehearsal,
@@ -90,6 +116,10 @@ class Kiosk(QObject):
         self.log.write("action", now, action=action.value)
         if action is Action.QUIT:
             self.request_quit()
+            return
+        if action in (Action.VOLUME_UP, Action.VOLUME_DOWN, Action.MUTE):
+            self._change_sound(action)
+            self.refresh()
             return
         if action is Action.MESSAGE:
             self._set_shortcuts_enabled(False)
@@ -121,6 +151,9 @@ class Kiosk(QObject):
         if self._decision is None or decision.scene is not self._decision.scene:
             self._scene_since = now
             self.state = replace(self.state, loop_first=0, loop_since=None)
+            self._apply_mute(decision.scene)
+            if decision.scene is Scene.LIVE and self.player is not None:
+                self.stage.set_frame(self.player.frame())
         if decision != self._decision:
             self.log.write("scene", now, scene=decision.scene.value, manual=decision.manual,
                            fallback=decision.fallback.value if decision.fallback else None)
@@ -128,7 +161,8 @@ class Kiosk(QObject):
         self._log_status(moment)
         view = compose(self.config, moment, decision, self.state,
                        loop_since=self._scene_since or now, rehearsal=self.rehearsal,
-                       problems=self.problems)
+                       problems=self.problems, sound=self._sound_badge(),
+                       diagnostics=self._diagnostics() if self.state.diagnostics else ())
         self.view = view
         self.stage.set_view(view)
         self.view_changed.emit(view)
@@ -146,6 +180,12 @@ class Kiosk(QObject):
             return
         self._quitting = True
         self.timer.stop()
+        if self.stream is not None:
+            self.stream.stop()
+        if self.player is not None:
+            self.stage.set_frame(None)
+            # Stopped before its frame buffers and callbacks are released.
+            self.player.close()
         # Application-wide shortcuts of a stage that is going away must not shadow another's.
         self._set_shortcuts_enabled(False)
         self.log.write("quit", self.clock())
@@ -163,6 +203,22 @@ class Kiosk(QObject):
 
     def _on_timer_timeout(self) -> None:
         self.refresh()
+
+    def _on_player_frame_ready(self) -> None:
+        if self._decision is not None and self._decision.scene is Scene.LIVE:
+            self.stage.set_frame(self.player.frame())
+
+    def _on_player_stats_changed(self, stats: object) -> None:
+        self._stats = stats
+
+    def _on_stream_health_changed(self, health: Health) -> None:
+        self.set_health(health)
+
+    def _on_stream_status_changed(self, status: str) -> None:
+        self._stream_status = status
+        self.log.write("stream", self.clock(), status=status)
+        if self.state.diagnostics:
+            self.refresh()
 
     def _on_editor_submitted(self, text: str) -> None:
         self._set_shortcuts_enabled(True)
@@ -183,6 +239,46 @@ class Kiosk(QObject):
         since = self.state.loop_since or self._scene_since or now
         return loop_position(entries, self.state.loop_first, since, now)
 
+    def _change_sound(self, action: Action) -> None:
+        if action is Action.VOLUME_UP:
+            self.sound = self.sound.louder()
+        elif action is Action.VOLUME_DOWN:
+            self.sound = self.sound.quieter()
+        else:
+            self.sound = self.sound.toggled()
+        self._sound_shown_until = time.monotonic() + SOUND_BADGE_SECONDS
+        if self.player is not None:
+            self.player.set_volume(self.sound.volume)
+        if self._decision is not None:
+            self._apply_mute(self._decision.scene)
+        problem = sound_store.save(self.state_dir, self.sound)
+        if problem:
+            self.log.write("problem", self.clock(), text=problem)
+
+    def _apply_mute(self, scene: Scene) -> None:
+        """The stream is heard on the live scene, and under the slides if the config says so."""
+        if self.player is None:
+            return
+        heard = scene is Scene.LIVE or (scene in (Scene.SLIDES, Scene.AWARDS)
+                                        and self.config.stream.audio_under_slides)
+        self.player.set_muted(self.sound.muted or not heard)
+
+    def _sound_badge(self) -> str:
+        if self.sound.muted:
+            return "MUTED"
+        if time.monotonic() < self._sound_shown_until:
+            return self.sound.badge()
+        return ""
+
+    def _diagnostics(self) -> tuple[tuple[str, str], ...]:
+        rows = [("Stream", self._stream_status or "no stream (placeholder)"),
+                ("Health", self.health.value)]
+        stats = self._stats
+        if stats is not None:
+            rows += [(label, str(value)) for label, value in stats.rows()]
+        rows.append(("Sound", self.sound.badge().lower()))
+        return tuple(rows)
+
     def _set_shortcuts_enabled(self, enabled: bool) -> None:
         for shortcut in self.shortcuts:
             shortcut.setEnabled(enabled)
@@ -201,6 +297,10 @@ class Kiosk(QObject):
         animating = (view.board is not None and view.board.reveal_age is not None)
         if animating:
             self.timer.start(ANIMATION_TICK_MS)
+            return
+        left = self._sound_shown_until - time.monotonic()
+        if 0 < left < 1.0:
+            self.timer.start(max(10, int(left * 1000) + 5))  # take the volume badge down
             return
         # Wake just after the programme clock's next whole second, so countdowns tick on time.
         speed = getattr(self.clock, "speed", 1.0)

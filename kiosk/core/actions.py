@@ -20,6 +20,10 @@ class Action(StrEnum):
     OVERLAY = "overlay"
     DELAY_MORE = "delay_more"
     DELAY_LESS = "delay_less"
+    VOLUME_UP = "volume_up"
+    VOLUME_DOWN = "volume_down"
+    MUTE = "mute"
+    DIAGNOSTICS = "diagnostics"
     HELP = "help"
     QUIT = "quit"
 
@@ -39,18 +43,22 @@ DESCRIPTIONS: Mapping[Action, str] = {
     Action.OVERLAY: "Programme bar on / off",
     Action.DELAY_MORE: "Running late: delay the rest by 5 minutes",
     Action.DELAY_LESS: "Take 5 minutes of delay back",
+    Action.VOLUME_UP: "Louder",
+    Action.VOLUME_DOWN: "Quieter",
+    Action.MUTE: "Sound off / on",
+    Action.DIAGNOSTICS: "Stream diagnostics on / off",
     Action.HELP: "This help",
     Action.QUIT: "Quit the kiosk",
 }
 
 # Presentation clickers send PgUp/PgDown, F5 / Shift+F5 ("start show"), Esc and B or "."
-# ("black screen"); the rest are first letters a volunteer can guess.
+# ("black screen"); the rest are first letters a volunteer can guess (T: type a message).
 DEFAULT_KEYS: Mapping[Action, tuple[str, ...]] = {
     Action.LIVE: ("L", "F5", "Shift+F5"),
     Action.SLIDES: ("S",),
     Action.AWARDS: ("A",),
     Action.COUNTDOWN: ("C",),
-    Action.MESSAGE: ("M",),
+    Action.MESSAGE: ("T",),
     Action.BLACKOUT: ("B", "."),
     Action.AUTOMATIC: ("Esc", "Home"),
     Action.NEXT_SLIDE: ("PgDown", "Right"),
@@ -59,6 +67,11 @@ DEFAULT_KEYS: Mapping[Action, tuple[str, ...]] = {
     Action.OVERLAY: ("O",),
     Action.DELAY_MORE: ("D",),
     Action.DELAY_LESS: ("Shift+D",),
+    # As on YouTube: arrows up/down and M; the +/- keys and keyboards' media keys too.
+    Action.VOLUME_UP: ("Up", "+", "=", "Volume Up"),
+    Action.VOLUME_DOWN: ("Down", "-", "Volume Down"),
+    Action.MUTE: ("M", "Volume Mute"),
+    Action.DIAGNOSTICS: ("I", "F2"),
     Action.HELP: ("F1", "?", "H"),
     # A chord, so that no single stray key (or clicker button) closes the kiosk.
     Action.QUIT: ("Ctrl+Shift+Q",),

@@ -25,6 +25,7 @@ from kiosk.core.schema import (
     Choice,
     Context,
     Duration,
+    ExistingFile,
     Field,
     ImageFile,
     Integer,
@@ -107,6 +108,20 @@ SCHEMA = Record(
                   "What to play: a YouTube or HLS address, or a video file path."),
             Field("note", Text(max_length=400), "A note for hosts (not shown to the hall)."),
         ]), "The event being watched.", True),
+        Field("stream", Record("stream", [
+            Field("max_height", Integer(240, 2160),
+                  "The highest picture quality to ask for, in lines (default 1080). Lower it "
+                  "for a slow computer or slow internet."),
+            Field("allow_recording", Boolean(),
+                  "When the live stream has ended, play its recording (default false)."),
+            Field("audio_under_slides", Boolean(),
+                  "Keep the stream's sound on while slides show (default false)."),
+            Field("cookies", ExistingFile("a cookies file"),
+                  "A cookies.txt file for streams that need a signed-in YouTube session."),
+            Field("yt_dlp", ExistingFile("a yt-dlp program"),
+                  "Use this yt-dlp program instead of the built-in one (to update it "
+                  "without a new kiosk release)."),
+        ]), "How the stream is played."),
         Field("venue", Record("venue", [
             Field("name", Text(max_length=160), "The hall's name."),
             Field("timezone", TimeZone(),
@@ -214,6 +229,15 @@ class Overlay:
 
 
 @dataclass(frozen=True)
+class StreamSettings:
+    max_height: int = 1080
+    allow_recording: bool = False
+    audio_under_slides: bool = False
+    cookies: Path | None = None
+    yt_dlp: Path | None = None
+
+
+@dataclass(frozen=True)
 class Slideshow:
     duration: timedelta = timedelta(seconds=12)
     awards: bool = True
@@ -232,6 +256,7 @@ class Config:
     slideshow: Slideshow = Slideshow()
     awards: tuple[Award, ...] = ()
     overlay: Overlay = Overlay()
+    stream: StreamSettings = StreamSettings()
     message: str = ""
     keys: Mapping[Action, tuple[str, ...]] = field(default_factory=lambda: key_table({}))
 
@@ -367,6 +392,7 @@ def _build(values: dict[str, Any], ctx: Context, system_zone: tzinfo | None) -> 
         slideshow=slideshow,
         awards=tuple(_award(a) for a in values.get("awards", ())),
         overlay=Overlay(**values.get("overlay", {})),
+        stream=StreamSettings(**values.get("stream", {})),
         message=values.get("message", ""),
         keys=keys,
     )

@@ -62,6 +62,7 @@ class State:
     blackout: bool = False
     overlay: bool = True
     help: bool = False
+    diagnostics: bool = False
     message: str = ""
     # Each press of the delay key, in order; each applies to the programme as it then ran.
     delays: tuple[Delay, ...] = ()
@@ -147,6 +148,8 @@ def apply(state: State, action: Action, programme: Programme, now: datetime,
             return replace(state, overlay=not state.overlay)
         case Action.HELP:
             return replace(state, help=not state.help)
+        case Action.DIAGNOSTICS:
+            return replace(state, diagnostics=not state.diagnostics)
         case Action.DELAY_MORE:
             # From now on, on top of the programme as it runs: what already ran stays put.
             return replace(state, delays=(*state.delays, Delay(DELAY_STEP, now)))

@@ -20,9 +20,9 @@ def remember(source: Path, state_dir: Path) -> str:
     """Copy a config that just loaded cleanly; returns a problem text, or "" on success."""
     try:
         state_dir.mkdir(parents=True, exist_ok=True)
-        _write_atomic(state_dir / _TEXT, source.read_text(encoding="utf-8"))
+        write_atomic(state_dir / _TEXT, source.read_text(encoding="utf-8"))
         meta = {"source": str(source.resolve())}
-        _write_atomic(state_dir / _META, json.dumps(meta, ensure_ascii=False))
+        write_atomic(state_dir / _META, json.dumps(meta, ensure_ascii=False))
     except OSError as exc:
         return f"could not keep a copy of the config in {state_dir}: {exc.strerror}"
     return ""
@@ -44,7 +44,7 @@ def recall(state_dir: Path, system_zone: tzinfo | None = None) -> Config | None:
         return None
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -293,6 +293,26 @@ class ImageFile(Type):
         return {"type": "string", "minLength": 1}
 
 
+class ExistingFile(Type):
+    """A file that must exist (a cookies file, a yt-dlp executable), relative to the config."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.expected = f"the path of {what}"
+
+    def convert(self, node: Node, ctx: Context, path: str) -> Path:
+        text = _scalar_text(node).strip()
+        found = Path(text).expanduser()
+        if not found.is_absolute() and ctx.base_dir is not None:
+            found = ctx.base_dir / found
+        if not found.is_file():
+            raise Invalid(f"{self.what} not found: {str(found)!r}")
+        return found
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "minLength": 1}
+
+
 class KeyName(Type):
     expected = "a key such as B, PgDown, F5, Ctrl+Shift+Q or ."
 

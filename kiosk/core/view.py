@@ -113,6 +113,8 @@ class View:
     overlay: OverlayView | None = None
     badges: tuple[Badge, ...] = ()
     help: HelpView | None = None
+    # The stream's health figures for the host (label, value), when asked for.
+    diagnostics: tuple[tuple[str, str], ...] | None = None
     # A problem the host must see (a broken config, say); painted small, never over the video.
     notice: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -174,11 +176,15 @@ def compose(
     loop_since: datetime,
     rehearsal: bool = False,
     problems: tuple[str, ...] = (),
+    sound: str = "",
+    diagnostics: tuple[tuple[str, str], ...] = (),
 ) -> View:
     """The whole picture at ``moment.now``.
 
     ``loop_since`` is when the current scene came up (the slide loop starts there unless a
-    volunteer moved it); ``problems`` are host-facing messages such as config errors.
+    volunteer moved it); ``problems`` are host-facing messages such as config errors;
+    ``sound`` is a sound badge ("MUTED", "VOLUME 70%") the app wants shown; ``diagnostics``
+    the player's figures, shown while the volunteers have them switched on.
     """
     now = moment.now
     scene = decision.scene
@@ -205,6 +211,10 @@ def compose(
     if scene is not Scene.BLACKOUT and state.overlay:
         view["overlay"] = _overlay(config, moment)
     view["badges"] = _badges(decision, state, config, rehearsal, problems)
+    if sound and scene is not Scene.BLACKOUT:
+        view["badges"] = (*view["badges"], Badge(sound, "info"))
+    if state.diagnostics and scene is not Scene.BLACKOUT:
+        view["diagnostics"] = diagnostics
     if state.help:
         view["help"] = help_view(config, problems)
     if problems:

@@ -23,7 +23,9 @@ def paint(painter: QPainter, fr: Frame, view: View, *, notice: bool = True) -> N
     if view.overlay is not None and fr.bar is not None:
         paint_bar(painter, fr, view.overlay)
     left = paint_badges(painter, fr, view.badges)
-    if notice and view.notice:
+    if view.diagnostics is not None:
+        paint_diagnostics(painter, fr, view.diagnostics)
+    elif notice and view.notice:
         paint_notice(painter, fr, view.notice, left - 2 * fr.u)
 
 
@@ -157,3 +159,26 @@ def paint_notice(painter: QPainter, fr: Frame, notice: str, right: float) -> Non
     painter.fillRect(QRectF(box.left(), box.top(), 0.5 * u, box.height()), theme.AMBER)
     painter.setPen(theme.AMBER)
     text.draw(painter, lines, left + 1.8 * u, box.top() + 0.45 * u, width)
+
+
+def paint_diagnostics(painter: QPainter, fr: Frame, rows: tuple[tuple[str, str], ...]) -> None:
+    """The host's stream figures: a small two-column panel in the top-left corner."""
+    u = fr.u
+    px = 2.0 * u
+    lines = rows or (("Stream", "no figures yet"),)
+    label_w = max(text.advance(label, px, True) for label, _ in lines) + 2 * u
+    value_w = min(fr.safe.width() * 0.45,
+                  max(text.advance(value, px) for _, value in lines) + u)
+    row_h = 1.45 * px
+    box = QRectF(fr.safe.left(), fr.badges_top, label_w + value_w + 3.6 * u,
+                 row_h * len(lines) + 1.6 * u)
+    panel(painter, box, 0.8 * u, QColor(0, 0, 0, 190))
+    y = box.top() + 0.8 * u
+    for label, value in lines:
+        name = text.block(label, px, label_w, bold=True)
+        painter.setPen(theme.TEXT_DIM)
+        text.draw(painter, name, box.left() + 1.8 * u, y, label_w)
+        figure = text.block(value, px, value_w)
+        painter.setPen(theme.TEXT)
+        text.draw(painter, figure, box.left() + 1.8 * u + label_w, y, value_w)
+        y += row_h

@@ -175,7 +175,7 @@ def test_no_single_key_quits_only_the_chord(qtbot, make_kiosk):
 
 def test_a_typed_message_goes_up_as_plain_text(qtbot, make_kiosk):
     kiosk, _ = make_kiosk("20:00")
-    press(qtbot, kiosk, Qt.Key.Key_M)
+    press(qtbot, kiosk, Qt.Key.Key_T)
     assert kiosk.editor.isVisible()
     # While typing, letters are text, not shortcuts: "b" must not black the screen out.
     editor_line = kiosk.editor.line_edit
@@ -220,3 +220,53 @@ def test_every_scene_change_and_action_is_logged(qtbot, make_kiosk, tmp_path):
     assert scenes == [("live", False), ("slides", True), ("live", False)]
     actions = [r["action"] for r in records if r["event"] == "action"]
     assert actions == ["slides", "automatic"]
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Question, Qt.Key.Key_H, Qt.Key.Key_F1])
+def test_the_help_card_opens_on_every_help_key(qtbot, make_kiosk, key):
+    kiosk, _ = make_kiosk("18:20")
+    press(qtbot, kiosk, key)
+    assert kiosk.view.help is not None
+
+
+def test_the_cursor_is_hidden_over_the_stage(make_kiosk):
+    kiosk, _ = make_kiosk("18:20")
+    assert kiosk.stage.cursor().shape() == Qt.CursorShape.BlankCursor
+
+
+def test_volume_keys_show_a_badge_and_are_remembered(qtbot, config, tmp_path):
+    from kiosk.core import sound
+
+    clock = SteppedClock(moscow("18:20"))
+    kiosk = Kiosk(config, clock, rehearsal=True, state_dir=tmp_path)
+    qtbot.addWidget(kiosk.stage)
+    kiosk.stage.show()
+    qtbot.waitExposed(kiosk.stage)
+    kiosk.stage.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWindow() is not None)
+    try:
+        press(qtbot, kiosk, Qt.Key.Key_Up)
+        assert "VOLUME 85%" in [b.text for b in kiosk.view.badges]
+        press(qtbot, kiosk, Qt.Key.Key_Minus)
+        press(qtbot, kiosk, Qt.Key.Key_Minus)
+        assert "VOLUME 75%" in [b.text for b in kiosk.view.badges]
+        press(qtbot, kiosk, Qt.Key.Key_M)
+        assert "MUTED" in [b.text for b in kiosk.view.badges]
+        assert sound.load(tmp_path) == sound.Sound(volume=75, muted=True)
+        # The volume badge goes away by itself; MUTED stays while muted.
+        press(qtbot, kiosk, Qt.Key.Key_M)
+        qtbot.waitUntil(lambda: not any(b.text.startswith("VOLUME")
+                                        for b in kiosk.view.badges), timeout=5000)
+    finally:
+        kiosk.request_quit()
+        kiosk.stage.close()
+
+
+def test_diagnostics_key_shows_the_stream_figures(qtbot, make_kiosk):
+    kiosk, _ = make_kiosk("18:20")
+    press(qtbot, kiosk, Qt.Key.Key_I)
+    rows = dict(kiosk.view.diagnostics)
+    assert rows["Health"] == "playing"
+    assert "placeholder" in rows["Stream"]
+    press(qtbot, kiosk, Qt.Key.Key_I)
+    assert kiosk.view.diagnostics is None
