@@ -180,16 +180,17 @@ class Kiosk(QObject):
             return
         self._quitting = True
         self.timer.stop()
+        # Application-wide shortcuts of a stage that is going away must not shadow another's.
+        self._set_shortcuts_enabled(False)
+        self.log.write("quit", self.clock())
+        # Listeners (a --screenshot) still see the last picture; then the stream goes.
+        self.quit_requested.emit()
         if self.stream is not None:
             self.stream.stop()
         if self.player is not None:
             self.stage.set_frame(None)
             # Stopped before its frame buffers and callbacks are released.
             self.player.close()
-        # Application-wide shortcuts of a stage that is going away must not shadow another's.
-        self._set_shortcuts_enabled(False)
-        self.log.write("quit", self.clock())
-        self.quit_requested.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Closing the stage window (Alt+F4, a stray click on a close button) must not end
@@ -275,7 +276,13 @@ class Kiosk(QObject):
                 ("Health", self.health.value)]
         stats = self._stats
         if stats is not None:
-            rows += [(label, str(value)) for label, value in stats.rows()]
+            rows += [
+                ("Player", f"{stats.state} · {stats.host or 'no source'}"),
+                ("Input", f"{stats.input_kbps / 1000:.2f} Mb/s"),
+                ("Frames", f"{stats.frames_displayed} shown by libVLC · "
+                           f"{stats.frames_lost} lost · {stats.frames_delivered} delivered"),
+                ("Reconnects", str(stats.reconnects)),
+            ]
         rows.append(("Sound", self.sound.badge().lower()))
         return tuple(rows)
 

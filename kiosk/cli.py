@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import __version__
 from kiosk.core import config as config_module
@@ -19,6 +20,9 @@ from kiosk.core.config import Config
 from kiosk.core.director import Scene
 from kiosk.core.errors import ConfigInvalid
 from kiosk.core.programme import clock_text, day_text
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSize
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -61,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="save what the stage shows just before exit")
     run.add_argument("--event-log", type=Path, metavar="PATH",
                      help="append JSON lines for every scene and status change")
+    run.add_argument("--stream", metavar="URL",
+                     help="play this instead of the config's stream (YouTube, HLS, a file)")
     run.set_defaults(handler=_run)
 
     check = sub.add_parser("check", help="validate a config and print its running order")
@@ -225,7 +231,7 @@ def _run(options: argparse.Namespace) -> int:
     event_log = EventLog(options.event_log)
     problems = chosen.problems + ((event_log.problem,) if event_log.problem else ())
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QSize, QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import Kiosk
@@ -233,17 +239,36 @@ def _run(options: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("watchparty-kiosk")
     app.setApplicationDisplayName("watchparty-kiosk")
-    kiosk = Kiosk(config, timing.clock, rehearsal=timing.rehearsal, problems=problems,
-                  event_log=event_log)
-    stage = kiosk.stage
-    stage.setWindowTitle(f"{config.event.title} — watchparty-kiosk")
     screens = app.screens()
     screen = _pick_screen(screens, app.primaryScreen(), options.screen)
+
+    from kiosk.player import make_player
+    from kiosk.resolver.resolver import Resolver
+    from kiosk.stream import StreamController
+
+    window = QSize(1280, 720)
+    stage_size = window if options.windowed or screen is None else screen.size()
+    size = render_size(stage_size)
+    player = make_player(size)
+    if getattr(player, "problem", ""):
+        problems = (*problems, player.problem)
+        print(player.problem, file=sys.stderr)
+    settings = config.stream
+    # No more lines than the screen shows (a 720p TV gains nothing from 1080p), nor than the
+    # host allows.
+    resolver = Resolver(max_height=min(settings.max_height, max(240, size.height())),
+                        ytdlp=str(settings.yt_dlp) if settings.yt_dlp else None,
+                        cookies=str(settings.cookies) if settings.cookies else None)
+    stream = StreamController(config, player, resolver, source=options.stream)
+    kiosk = Kiosk(config, timing.clock, rehearsal=timing.rehearsal, problems=problems,
+                  event_log=event_log, player=player, stream=stream)
+    stage = kiosk.stage
+    stage.setWindowTitle(f"{config.event.title} — watchparty-kiosk")
     if screen is not None:
         stage.setScreen(screen)
         stage.setGeometry(screen.geometry())
     if options.windowed:
-        stage.resize(1280, 720)
+        stage.resize(window)
         stage.show()
     else:
         stage.showFullScreen()
@@ -259,9 +284,44 @@ def _run(options: argparse.Namespace) -> int:
         app.quit()
 
     kiosk.quit_requested.connect(finish)
+    _keep_going_on_errors(kiosk)
+    stream.start()
     if options.exit_after is not None:
         QTimer.singleShot(int(options.exit_after * 1000), kiosk.request_quit)
     return int(app.exec())
+
+
+def _keep_going_on_errors(kiosk: object) -> None:
+    """A bug in one slot must not take the hall's screen down: log it and carry on.
+
+    Qt calls back into Python for every signal; an exception there reaches sys.excepthook
+    (PySide prints it and returns to the event loop). Here it also goes to the event log.
+    """
+    import traceback
+
+    def hook(kind: type[BaseException], error: BaseException, tb: object) -> None:
+        text = "".join(traceback.format_exception(kind, error, tb))  # type: ignore[arg-type]
+        print(text, file=sys.stderr)
+        try:
+            log = kiosk.log  # type: ignore[attr-defined]
+            log.write("error", kiosk.clock(), error=f"{kind.__name__}: {error}")  # type: ignore[attr-defined]
+        except Exception:  # the log itself failing must not loop back here
+            pass
+
+    sys.excepthook = hook
+
+
+def render_size(screen: object | None) -> QSize:
+    """The size libVLC renders into: the screen's, at most 1920x1080 (VLC scales once, and
+    a 4K screen would cost four times the CPU for little gain at a hall's viewing distance)."""
+    from PySide6.QtCore import QSize
+
+    size = screen if isinstance(screen, QSize) and not screen.isEmpty() else QSize(1920, 1080)
+    width, height = size.width(), size.height()
+    if width > 1920 or height > 1080:
+        scale = min(1920 / width, 1080 / height)
+        width, height = int(width * scale), int(height * scale)
+    return QSize(max(8, width // 8 * 8), max(2, height // 2 * 2))
 
 
 def _pick_screen(screens: list, primary: object, wanted: int | None) -> object | None:

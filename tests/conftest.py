@@ -7,6 +7,8 @@ import os
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# libVLC plays sound into nothing in tests (CI machines have no sound card).
+os.environ.setdefault("WATCHPARTY_KIOSK_AUDIO", "dummy")
 
 
 @pytest.fixture(autouse=True)

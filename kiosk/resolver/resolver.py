@@ -69,7 +69,6 @@ class Resolver(QObject):
         self._rng = rng or random.Random()
         self._source = ""
         self._attempt = 0
-        self._generation = 0  # answers from a cancelled run are ignored
         self._process: QProcess | None = None
         self._stdout = bytearray()
         self._stderr = bytearray()
@@ -101,7 +100,6 @@ class Resolver(QObject):
 
     def cancel(self) -> None:
         """Stop whatever is running; no signal is emitted for it."""
-        self._generation += 1
         self._retry.stop()
         self._deadline.stop()
         self._stop_process()
@@ -135,21 +133,19 @@ class Resolver(QObject):
         self._stderr.clear()
         self._timed_out = False
         self._overflow = False
-        generation = self._generation
         process = QProcess(self)
         program, arguments = self._command()
         process.setProgram(program)
         process.setArguments(arguments)
         process.setProcessEnvironment(self._environment())
         process.setStandardInputFile(QProcess.nullDevice())
-        process.readyReadStandardOutput.connect(
-            lambda: self._on_process_output(process, generation))
-        process.readyReadStandardError.connect(
-            lambda: self._on_process_output(process, generation))
-        process.finished.connect(
-            lambda code, status: self._on_process_finished(process, generation, code, status))
-        process.errorOccurred.connect(
-            lambda error: self._on_process_error(process, generation, error))
+        # Bound methods, not lambdas holding ``process``: a closure over the sender keeps its
+        # wrapper in a cycle with the C++ object, and a Resolver dropped right after an answer
+        # then crashed the interpreter (Bus error) when Qt deleted the process.
+        process.readyReadStandardOutput.connect(self._on_process_output)
+        process.readyReadStandardError.connect(self._on_process_output)
+        process.finished.connect(self._on_process_finished)
+        process.errorOccurred.connect(self._on_process_error)
         self._process = process
         self._deadline.start(int(self.timeout * 1000))
         process.start()
@@ -168,8 +164,16 @@ class Resolver(QObject):
             process.waitForFinished(KILL_WAIT_MS)
         process.deleteLater()
 
-    def _on_process_output(self, process: QProcess, generation: int) -> None:
-        if generation != self._generation or process is not self._process:
+    def _current(self) -> QProcess | None:
+        """The process behind the signal being handled, if it is this attempt's."""
+        process = self.sender()
+        if process is None or process is not self._process:
+            return None
+        return self._process
+
+    def _on_process_output(self) -> None:
+        process = self._current()
+        if process is None:
             return
         self._stdout += process.readAllStandardOutput().data()
         self._stderr += process.readAllStandardError().data()
@@ -182,9 +186,9 @@ class Resolver(QObject):
             self._timed_out = True
             self._process.kill()  # finished() follows and counts the attempt as failed
 
-    def _on_process_error(self, process: QProcess, generation: int,
-                          error: QProcess.ProcessError) -> None:
-        if generation != self._generation or process is not self._process:
+    def _on_process_error(self, error: QProcess.ProcessError) -> None:
+        process = self._current()
+        if process is None:
             return
         if error == QProcess.ProcessError.FailedToStart:
             program = process.program()
@@ -194,9 +198,9 @@ class Resolver(QObject):
                                                     f"{process.errorString()}"))
         # Crashed / Timedout / Read / Write errors are followed by finished(); handled there.
 
-    def _on_process_finished(self, process: QProcess, generation: int, code: int,
-                             status: QProcess.ExitStatus) -> None:
-        if generation != self._generation or process is not self._process:
+    def _on_process_finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        process = self._current()
+        if process is None:
             return
         self._deadline.stop()
         self._stdout += process.readAllStandardOutput().data()

@@ -1,0 +1,624 @@
+"""The libVLC player: video callbacks into fixed buffers, health from a frame watchdog, and
+self-healing reconnects. The only module that imports ``vlc``.
+
+Threads. libVLC runs its own; its video callbacks live in ``frames.FrameBuffers`` and its
+events only append to a deque. Every decision and nearly every libVLC call happens on the
+GUI thread, in a ~60 Hz timer: libVLC must not be called from its own callbacks
+(python-vlc#77). The exception is stopping: libVLC 3's ``stop()`` waits for the HLS
+downloader, which does not give up on a server that accepted the connection and never
+answers (measured: ``stop()`` returned only when the server let go, 20–45 s later). So each
+attempt gets its own media player and buffers, and a finished attempt is detached on the GUI
+thread, then stopped and released on a short-lived reaper thread while the next attempt
+starts on a fresh player.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import ctypes
+import logging
+import os
+import threading
+import time
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import vlc
+from PySide6.QtCore import QObject, QSize, Qt, QTimer
+from PySide6.QtGui import QImage
+
+from kiosk.core.director import Health
+from kiosk.core.health import Backoff, Recovery, Watchdog
+from kiosk.core.media import PlayableMedia, place, visible_slack
+from kiosk.core.media import render_size as render_box
+from kiosk.player.base import PlayerBase, PlayerStats
+from kiosk.player.frames import AspectHints, FrameBuffers
+
+log = logging.getLogger(__name__)
+
+AUDIO_ENV = "WATCHPARTY_KIOSK_AUDIO"
+BASE_ARGS = ("--no-xlib", "--quiet", "--no-video-title-show", "--no-snapshot-preview",
+             "--no-osd")
+EVENTS = {
+    "playing": vlc.EventType.MediaPlayerPlaying,
+    "vout": vlc.EventType.MediaPlayerVout,
+    "buffering": vlc.EventType.MediaPlayerBuffering,
+    "error": vlc.EventType.MediaPlayerEncounteredError,
+    "end": vlc.EventType.MediaPlayerEndReached,
+    "stopped": vlc.EventType.MediaPlayerStopped,
+}
+TICK_MS = 16
+STATS_EVERY = 1.0
+# How long after a Vout event the true picture size is looked for.
+ASPECT_CHECK_FOR = 3.0
+# Restarts to fix a wrongly guessed aspect, per source: the hint makes one enough.
+ASPECT_RESTARTS = 2
+# A loop clip that ends sooner than this after starting is failing, not looping.
+LOOP_MIN_RUN = 2.0
+# Attempts still being stopped (a hung server can hold one for minutes); beyond this many,
+# no new attempt starts until one is gone, so a long hang cannot pile up players.
+MAX_RETIRING = 3
+# close() waits this long for libVLC to stop; a hung stop is left to finish on its own.
+CLOSE_WAIT = 3.0
+
+
+class PlayerUnavailable(RuntimeError):
+    """libVLC is there but cannot make an instance or a player."""
+
+
+def instance_args(extra: Sequence[str] = ()) -> list[str]:
+    args = list(BASE_ARGS)
+    if os.environ.get(AUDIO_ENV, "").strip().lower() == "dummy":
+        args.append("--aout=dummy")
+    args.extend(extra)
+    return args
+
+
+def _enqueue(event: object, queue: collections.deque[tuple[int, str]], ident: int,
+             name: str) -> None:
+    """libVLC event callback (any libVLC thread): only note which attempt saw what."""
+    queue.append((ident, name))
+
+
+# ------------------------------------------------------------------ track info
+
+
+class _VideoTrack(ctypes.Structure):
+    """The head of libvlc_video_track_t (libVLC 3)."""
+
+    _fields_ = (("height", ctypes.c_uint), ("width", ctypes.c_uint),
+                ("sar_num", ctypes.c_uint), ("sar_den", ctypes.c_uint))
+
+
+class _Track(ctypes.Structure):
+    """libvlc_media_track_t (libVLC 3). python-vlc's MediaTrack declares the audio, video and
+    subtitle pointers as three fields, but in C they are one union: reading its ``video``
+    dereferences garbage and crashes, so the tracks are read through this declaration."""
+
+    _fields_ = (("codec", ctypes.c_uint32), ("original_fourcc", ctypes.c_uint32),
+                ("id", ctypes.c_int), ("type", ctypes.c_int), ("profile", ctypes.c_int),
+                ("level", ctypes.c_int), ("detail", ctypes.c_void_p),
+                ("bitrate", ctypes.c_uint), ("language", ctypes.c_char_p),
+                ("description", ctypes.c_char_p))
+
+
+_TrackArray = ctypes.POINTER(ctypes.POINTER(_Track))
+_tracks_get = vlc.dll.libvlc_media_tracks_get
+_tracks_get.argtypes = (ctypes.c_void_p, ctypes.POINTER(_TrackArray))
+_tracks_get.restype = ctypes.c_uint
+_tracks_release = vlc.dll.libvlc_media_tracks_release
+_tracks_release.argtypes = (_TrackArray, ctypes.c_uint)
+_tracks_release.restype = None
+TRACK_VIDEO = 1  # libvlc_track_video
+
+
+def _video_track(media: Any) -> tuple[int, int, float] | None:
+    """(width, height, sample aspect) of the media's first sized video track."""
+    tracks = _TrackArray()
+    count = _tracks_get(media._as_parameter_, ctypes.byref(tracks))
+    try:
+        for i in range(count):
+            track = tracks[i].contents
+            if track.type != TRACK_VIDEO or not track.detail:
+                continue
+            video = ctypes.cast(track.detail, ctypes.POINTER(_VideoTrack)).contents
+            if video.width and video.height:
+                sar = video.sar_num / video.sar_den if video.sar_num and video.sar_den else 1.0
+                return int(video.width), int(video.height), sar
+        return None
+    finally:
+        if count:
+            _tracks_release(tracks, count)
+
+
+# ------------------------------------------------------------------ one attempt
+
+
+class _Attempt:
+    """One libVLC media player playing one fresh Media into one set of buffers.
+
+    Made and used on the GUI thread; ``dispose`` (stop and release) runs on a reaper thread
+    after ``detach``. The buffers outlive it for as long as a QImage of theirs is held.
+    """
+
+    def __init__(self, ident: int, instance: Any, media: PlayableMedia, frames: FrameBuffers,
+                 events: collections.deque[tuple[int, str]]) -> None:
+        self.ident = ident
+        self.frames = frames
+        self.started = 0.0
+        self.player: Any = instance.media_player_new()
+        if self.player is None:
+            raise PlayerUnavailable("libVLC could not make a media player")
+        player = self.player
+        player.video_set_key_input(False)
+        player.video_set_mouse_input(False)
+        # python-vlc's prototypes equal ours except the format callback's, whose chroma must
+        # be writable (python-vlc#294); the cast object is kept with the originals. No
+        # unlock callback: NULL is allowed.
+        self._callbacks = (frames.format_cb, frames.cleanup_cb, frames.lock_cb,
+                           frames.display_cb, ctypes.cast(frames.format_cb, vlc.VideoFormatCb))
+        player.video_set_callbacks(frames.lock_cb, None, frames.display_cb, None)
+        player.video_set_format_callbacks(self._callbacks[-1], frames.cleanup_cb)
+        self.media: Any = None
+        self.event_manager: Any = None
+        self.attached: list[Any] = []
+        self._stats = vlc.MediaStats()  # reused: read on every tick
+        try:
+            self.media = instance.media_new(media.url, *media.vlc_options())
+            if self.media is not None:
+                player.set_media(self.media)
+            # Keep the event manager: it owns the ctypes trampoline libVLC calls
+            # (python-vlc#2).
+            self.event_manager = player.event_manager()
+            for name, kind in EVENTS.items():
+                if self.event_manager.event_attach(kind, _enqueue, events, ident, name) == 0:
+                    self.attached.append(kind)
+        except Exception:
+            self.detach()
+            self.dispose()  # nothing plays yet: stopping cannot hang
+            raise
+
+    def play(self) -> bool:
+        return self.media is not None and self.player.play() == 0
+
+    def displayed(self) -> int:
+        """Pictures of this media libVLC has displayed: new ones only.
+
+        Not the display callback's count: libVLC 3 re-displays the last picture every
+        ~80 ms when no new one comes (a hung server still gives ~15 callbacks a second),
+        while this counter stops. libVLC updates it about every 250 ms.
+        """
+        if self.media is None or not self.media.get_stats(self._stats):
+            return 0
+        return int(self._stats.displayed_pictures)
+
+    def stats(self) -> tuple[float, int, int]:
+        """(input kb/s, displayed, lost) of this media so far."""
+        if self.media is None or not self.media.get_stats(self._stats):
+            return 0.0, 0, 0
+        # libVLC's input bitrate is in bytes per microsecond: ×8000 gives kilobits per second
+        # (checked against a file's size and duration).
+        return (max(0.0, float(self._stats.input_bitrate)) * 8000.0,
+                int(self._stats.displayed_pictures), int(self._stats.lost_pictures))
+
+    def state(self) -> str:
+        state = self.player.get_state()
+        return str(state).rsplit(".", 1)[-1] if state is not None else "none"
+
+    def picture_size(self) -> tuple[int, int, float] | None:
+        """The visible picture size and its sample aspect, once libVLC knows them."""
+        if self.media is None:
+            return None
+        try:
+            return _video_track(self.media)
+        except Exception:
+            return None
+
+    def apply_audio(self, volume: int, muted: bool) -> None:
+        self.player.audio_set_volume(volume)
+        self.player.audio_set_mute(muted)
+
+    def detach(self) -> None:
+        """GUI thread: no more events from this attempt."""
+        for kind in self.attached:
+            self.event_manager.event_detach(kind)
+        self.attached = []
+
+    def dispose(self) -> None:
+        """Reaper thread: stop (joins libVLC's threads; may wait on a hung server), release."""
+        if self.player is None:
+            return
+        self.player.stop()
+        if self.media is not None:
+            self.media.release()
+        self.player.release()  # also ends a vout libVLC kept for reuse: no callback after this
+        self.player = self.media = self.event_manager = None
+        self._callbacks = ()
+        self.frames.unbind()
+
+
+class _Engine:
+    """The libVLC instance and every attempt still alive; shut down once, safely.
+
+    ``shutdown`` runs from ``close()``, from garbage collection or at interpreter exit
+    (weakref.finalize): every player is stopped, which joins libVLC's threads, before the
+    callbacks they might call go away.
+    """
+
+    def __init__(self, args: Sequence[str]) -> None:
+        self.instance: Any = vlc.Instance(list(args))
+        if self.instance is None:
+            raise PlayerUnavailable("libVLC refused to start (libvlc_new failed)")
+        self.current: _Attempt | None = None
+        self.retiring: dict[int, threading.Thread] = {}
+        self.reaped: collections.deque[int] = collections.deque()
+        self.closed = False
+
+    def retire(self, attempt: _Attempt) -> None:
+        """Detach now; stop and release on a thread of its own."""
+        attempt.detach()
+        thread = threading.Thread(target=self._reap, args=(attempt,), daemon=True,
+                                  name=f"vlc-reaper-{attempt.ident}")
+        self.retiring[attempt.ident] = thread
+        thread.start()
+
+    def _reap(self, attempt: _Attempt) -> None:
+        try:
+            attempt.dispose()
+        except Exception:
+            log.exception("stopping libVLC failed")
+        self.reaped.append(attempt.ident)
+
+    def collect(self) -> None:
+        """Forget reapers that have finished (GUI thread)."""
+        while self.reaped:
+            thread = self.retiring.pop(self.reaped.popleft(), None)
+            if thread is not None:
+                thread.join()
+
+    def shutdown(self, wait: float = CLOSE_WAIT) -> None:
+        """Stop everything; idempotent; safe at interpreter exit."""
+        if self.closed:
+            return
+        self.closed = True
+        if self.current is not None:
+            self.retire(self.current)
+            self.current = None
+        deadline = time.monotonic() + wait
+        for ident, thread in list(self.retiring.items()):
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                log.warning("libVLC attempt %d is still stopping (a hung server?)", ident)
+        self.collect()
+        # Players still stopping hold their own reference to the instance.
+        self.instance.release()
+        self.instance = None
+
+
+# ------------------------------------------------------------------ the player
+
+
+class VlcPlayer(PlayerBase):
+    """Plays one source at a time through libVLC into buffers of ``render_size``.
+
+    ``frame()`` is a QImage of the render size: the picture at its true aspect, centred,
+    with black bars, wrapping the buffer the GUI holds (no copy). Hand it to
+    ``Stage.set_frame`` on every ``frame_ready``. Give a render size equal to the stage's
+    size in device pixels, so the stage paints it 1:1 without scaling.
+
+    Health: STARTING until frames flow steadily, PLAYING, then on a stall (no new picture
+    for ``stall_after`` s, whatever libVLC says), a libVLC error, or the end of a live source:
+    RECONNECTING, retrying with a fresh Media after a backoff delay, ``source_expired``
+    every ``fresh_retries`` failures, OFFLINE once the outage has lasted ``offline_after`` s
+    (retrying goes on). A loop clip that ends simply restarts; a plain file that ends is
+    OFFLINE. ``stop()`` and ``close()`` are OFFLINE too.
+    """
+
+    def __init__(
+        self,
+        render_size: QSize,
+        *,
+        parent: QObject | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        stall_after: float = 3.0,
+        start_timeout: float = 10.0,
+        offline_after: float = 60.0,
+        fresh_retries: int = 2,
+        backoff: Backoff | None = None,
+        tick_ms: int = TICK_MS,
+        vlc_args: Sequence[str] = (),
+    ) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self._size = QSize(*render_box(render_size.width(), render_size.height()))
+        self._hints = AspectHints()  # learnt aspects, kept across attempts
+        self._events: collections.deque[tuple[int, str]] = collections.deque()
+        self._engine = _Engine(instance_args(vlc_args))
+        self._finalizer = weakref.finalize(self, _Engine.shutdown, self._engine)
+        # libVLC updates its picture count about every 250 ms, but pauses up to a second
+        # where an input loops: a gap that long must not break a steady run.
+        self._watchdog = Watchdog(stall_after=stall_after, start_timeout=start_timeout,
+                                  max_gap=1.5)
+        self._recovery = Recovery(backoff if backoff is not None else Backoff(),
+                                  fresh_retries=fresh_retries, offline_after=offline_after)
+        self._idents = 0
+        self._vlc_playing = False
+        self._aspect_since: float | None = None
+        self._aspect_restarts = 0
+        self._reconnects = 0
+        self._totals = [0, 0, 0, 0]  # displayed, lost, delivered, shown by finished attempts
+        self._next_stats = 0.0
+        self._waiting = False  # an attempt is due but too many are still stopping
+        self._closed = False
+
+        self._tick = QTimer(self)
+        self._tick.setTimerType(Qt.TimerType.PreciseTimer)
+        self._tick.setInterval(tick_ms)
+        self._tick.timeout.connect(self._on_tick_timeout)
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.timeout.connect(self._on_retry_timeout)
+
+    # ------------------------------------------------------------------ public
+
+    @property
+    def render_size(self) -> QSize:
+        return QSize(self._size)
+
+    def frame(self) -> QImage | None:
+        attempt = self._engine.current
+        return attempt.frames.image() if attempt is not None else None
+
+    def play(self, media: PlayableMedia) -> None:
+        """Play ``media``: a fresh attempt now, or at the pending retry during an outage.
+
+        The source already being played (or tried) is left alone, but counts as newly
+        resolved: it gets its own ``fresh_retries`` before ``source_expired`` again. To
+        restart a source on purpose, ``stop()`` first.
+        """
+        if self._closed:
+            return
+        same = media == self._media
+        self._media = media
+        self._recovery.begin()
+        if same and self._engine.current is not None:
+            return
+        self._aspect_restarts = 0
+        if self._retry.isActive() or self._waiting:
+            return  # in an outage: the scheduled attempt picks the new source up
+        self._start_attempt()
+
+    def stop(self) -> None:
+        """Stop playing and forget the source; health OFFLINE, ``frame()`` None."""
+        if self._closed:
+            return
+        self._media = None
+        self._retry.stop()
+        self._waiting = False
+        self._end_attempt()
+        self._recovery.succeeded()
+        self._set_health(Health.OFFLINE)
+        if not self._engine.retiring:
+            self._tick.stop()
+
+    def close(self) -> None:
+        """Stop libVLC and release it. Idempotent; emits nothing; frames stay paintable.
+
+        Waits up to a few seconds for libVLC to stop; safe to call at interpreter exit,
+        and run by itself then if nobody did.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        self._media = None
+        for timer in (self._tick, self._retry):
+            # RuntimeError: the C++ timer is already gone (application teardown).
+            with contextlib.suppress(RuntimeError):
+                timer.stop()
+        self._finalizer()
+        self._events.clear()
+        self._health = Health.OFFLINE
+
+    def set_volume(self, volume: int) -> None:
+        super().set_volume(volume)
+        self._apply_audio()
+
+    def set_muted(self, muted: bool) -> None:
+        super().set_muted(muted)
+        self._apply_audio()
+
+    def stats(self) -> PlayerStats:
+        attempt = None if self._closed else self._engine.current
+        kbps, displayed, lost = attempt.stats() if attempt is not None else (0.0, 0, 0)
+        frames = attempt.frames if attempt is not None else None
+        return PlayerStats(
+            health=self._health.value,
+            state=attempt.state() if attempt is not None else "none",
+            host=self._media.host if self._media is not None else "",
+            input_kbps=round(kbps, 1),
+            frames_displayed=self._totals[0] + displayed,
+            frames_lost=self._totals[1] + lost,
+            frames_delivered=self._totals[2] + (frames.delivered if frames else 0),
+            frames_shown=self._totals[3] + (frames.shown if frames else 0),
+            reconnects=self._reconnects,
+        )
+
+    # ------------------------------------------------------------------ attempts
+
+    def _start_attempt(self) -> None:
+        media = self._media
+        if media is None or self._closed:
+            return
+        now = self._clock()
+        self._end_attempt()
+        if not self._tick.isActive():
+            self._tick.start()
+        self._engine.collect()
+        if len(self._engine.retiring) >= MAX_RETIRING:
+            self._waiting = True  # the tick starts it once a reaper is done
+            return
+        self._waiting = False
+        self._idents += 1
+        try:
+            frames = FrameBuffers(self._size.width(), self._size.height(), self._hints)
+            attempt = _Attempt(self._idents, self._engine.instance, media, frames,
+                               self._events)
+        except Exception as exc:  # libVLC or memory trouble: treat it as a failed attempt
+            log.exception("could not start libVLC on %s", media.host)
+            self._schedule_retry(now, f"libVLC could not start: {exc}", now)
+            return
+        attempt.started = now
+        self._engine.current = attempt
+        self._vlc_playing = False
+        self._aspect_since = None
+        self._watchdog.reset(now, 0)  # a fresh media counts its pictures from 0
+        self._set_health(self._recovery.health(now) or Health.STARTING)
+        if not attempt.play():
+            self._fail(now, "libVLC refused the media")
+
+    def _end_attempt(self) -> None:
+        """Retire the current attempt (stopped off the GUI thread); stop showing its frame."""
+        attempt = self._engine.current
+        if attempt is None:
+            return
+        self._engine.current = None
+        self._vlc_playing = False
+        kbps, displayed, lost = attempt.stats()
+        del kbps
+        for i, value in enumerate((displayed, lost, attempt.frames.delivered,
+                                   attempt.frames.shown)):
+            self._totals[i] += value
+        shown = attempt.frames.image() is not None
+        attempt.frames.drop()
+        self._engine.retire(attempt)
+        if shown:
+            self.frame_ready.emit()
+
+    def _fail(self, now: float, reason: str) -> None:
+        attempt = self._engine.current
+        if attempt is None:
+            return
+        since = self._watchdog.last_frame_at
+        self._end_attempt()
+        self._schedule_retry(now, reason, since if since is not None else attempt.started)
+
+    def _schedule_retry(self, now: float, reason: str, since: float) -> None:
+        retry = self._recovery.failed(now, since)
+        self._reconnects += 1
+        self._set_health(self._recovery.health(now) or Health.RECONNECTING)
+        log.info("stream failed (%s); attempt %d in %.1f s", reason, retry.failures + 1,
+                 retry.delay)
+        self._retry.start(max(0, int(retry.delay * 1000)))
+        if retry.source_expired:
+            self.source_expired.emit()
+
+    def _on_end(self, now: float) -> None:
+        media, attempt = self._media, self._engine.current
+        if media is None or attempt is None:
+            return
+        if media.loop and now - attempt.started >= LOOP_MIN_RUN:
+            self._start_attempt()  # the clip is over: again from the start
+        elif media.live or media.loop:
+            self._fail(now, "the stream ended")
+        else:
+            self._end_attempt()
+            self._set_health(Health.OFFLINE)
+
+    # ------------------------------------------------------------------ the tick
+
+    def _on_tick_timeout(self) -> None:
+        try:
+            self._step(self._clock())
+        except Exception:  # a slot must not throw into Qt; the next tick tries again
+            log.exception("player tick failed")
+
+    def _on_retry_timeout(self) -> None:
+        self._start_attempt()
+
+    def _step(self, now: float) -> None:
+        self._engine.collect()
+        if self._waiting and len(self._engine.retiring) < MAX_RETIRING:
+            self._start_attempt()
+        self._drain_events(now)
+        attempt = self._engine.current
+        if attempt is not None:
+            if attempt.frames.take():
+                self.frame_ready.emit()
+            self._watch(now, attempt)
+            if self._engine.current is attempt:
+                self._check_aspect(now, attempt)
+        elif self._recovery.in_outage:
+            self._set_health(self._recovery.health(now) or Health.RECONNECTING)
+        elif not (self._waiting or self._retry.isActive() or self._engine.retiring):
+            self._tick.stop()  # nothing playing, nothing due, nothing left to stop
+        if now >= self._next_stats and self._media is not None:
+            self._next_stats = now + STATS_EVERY
+            self.stats_changed.emit(self.stats())
+
+    def _drain_events(self, now: float) -> None:
+        while self._events:
+            ident, name = self._events.popleft()
+            attempt = self._engine.current
+            if attempt is None or ident != attempt.ident:
+                continue  # from an attempt already retired
+            if name == "playing":
+                self._vlc_playing = True
+                self._apply_audio()
+            elif name == "vout":
+                self._aspect_since = now
+            elif name == "error":
+                self._fail(now, "libVLC reported an error")
+            elif name == "end":
+                self._on_end(now)
+            elif name == "stopped":
+                self._fail(now, "libVLC stopped")
+
+    def _watch(self, now: float, attempt: _Attempt) -> None:
+        health = self._watchdog.update(now, attempt.displayed(), self._vlc_playing)
+        if health is Health.STALLED:
+            self._fail(now, f"no new picture for {self._watchdog.stall_after:g} s")
+        elif health is Health.PLAYING:
+            if self._health is not Health.PLAYING:
+                self._recovery.succeeded()
+                self._apply_audio()
+                self._set_health(Health.PLAYING)
+        else:
+            self._set_health(self._recovery.health(now) or Health.STARTING)
+
+    def _check_aspect(self, now: float, attempt: _Attempt) -> None:
+        """After a Vout event: if the picture's true shape differs from the guess, restart.
+
+        libVLC 3 tells the format callback only the padded size; the buffers guess the
+        visible one. libVLC knows the truth a moment later, on this thread.
+        """
+        if self._aspect_since is None:
+            return
+        if now - self._aspect_since > ASPECT_CHECK_FOR:
+            self._aspect_since = None
+            return
+        frames = attempt.frames
+        coded = frames.coded_size
+        size = attempt.picture_size()
+        if coded is None or size is None:
+            return
+        width, height, sar = size
+        if not (0 <= coded[0] - width <= 64 and 0 <= coded[1] - height <= 64):
+            return  # libVLC's answer is about an older picture size; ask again next tick
+        self._aspect_since = None
+        aspect = width * sar / height
+        truth = place(aspect, frames.width, frames.height)
+        if truth.near(frames.placement, visible_slack(frames.width)):
+            return  # the guess is as good as the truth, give or take the 8-pixel grid
+        self._hints.set((width, height), aspect)
+        if self._aspect_restarts < ASPECT_RESTARTS:
+            self._aspect_restarts += 1
+            log.info("picture is %dx%d (sar %.3f), not as guessed: restarting", width, height,
+                     sar)
+            self._start_attempt()
+
+    def _apply_audio(self) -> None:
+        attempt = self._engine.current
+        if attempt is not None and not self._closed:
+            attempt.apply_audio(self._volume, self._muted)

@@ -1,0 +1,163 @@
+"""The stream controller: from what the host typed to pictures, and back again when it breaks.
+
+It turns the configured source into something the player can open (through the resolver for
+YouTube), waits and polls while a YouTube stream is upcoming or over, re-resolves before a
+signed address expires and whenever the player gives up on one, and reports one ``Health``
+for the director. All waiting is done with timers on the GUI thread; nothing here blocks.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from kiosk.core import paths
+from kiosk.core.config import Config
+from kiosk.core.director import Health
+from kiosk.core.media import PlayableMedia
+from kiosk.core.resolve import Resolution, SourceKind, Status, classify, poll_delay, refresh_at
+
+# After the resolver has given up, try again this long later (plus jitter).
+RESOLVE_RETRY = 60.0
+# A QTimer takes a 32-bit millisecond count; a wait longer than this is re-checked when due.
+LONGEST_WAIT = 6 * 3600.0
+
+
+def demo_clip() -> Path:
+    return paths.assets() / "demo" / "demo-stream.mp4"
+
+
+class StreamController(QObject):
+    """Keeps the player fed with a playable address for the configured source."""
+
+    health_changed = Signal(object)  # Health
+    status_changed = Signal(str)  # one line for the host: what the stream is doing
+
+    def __init__(
+        self,
+        config: Config,
+        player: Any,
+        resolver: Any,
+        *,
+        source: str | None = None,
+        wall: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.player = player
+        self.resolver = resolver
+        self.source = source or config.event.stream or str(demo_clip())
+        self.kind = classify(self.source)
+        self.demo = source is None and config.event.stream is None
+        self.wall = wall
+        self.rng = rng or random.Random()
+        self.health = Health.STARTING
+        self.status = "starting"
+        self.resolution: Resolution | None = None
+        self._player_health = Health.STARTING
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._waiting = False  # the stream is not live yet (or any more): the player is idle
+
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self.player.health_changed.connect(self._on_player_health_changed)
+        self.player.source_expired.connect(self._on_player_source_expired)
+        self.resolver.resolved.connect(self._on_resolver_resolved)
+        self.resolver.failed.connect(self._on_resolver_failed)
+
+    # ------------------------------------------------------------------ control
+
+    def start(self) -> None:
+        if self.kind is SourceKind.YOUTUBE:
+            self._set("resolving the YouTube address", Health.STARTING)
+            self.resolver.resolve(self.source)
+            return
+        live = self.kind is not SourceKind.FILE
+        media = PlayableMedia(url=self.source, options=(), live=live, loop=self.demo,
+                              title="demo clip" if self.demo else self.source)
+        self._set("demo clip" if self.demo else f"playing {self.source}", Health.STARTING)
+        self.player.play(media)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self.resolver.cancel()
+        self.player.stop()
+
+    # ------------------------------------------------------------------ slots
+
+    def _on_resolver_resolved(self, resolution: Resolution) -> None:
+        self.resolution = resolution
+        now = self.wall()
+        status = resolution.status
+        playable = resolution.url is not None and (
+            status in (Status.LIVE, Status.NOT_LIVE)  # NOT_LIVE with an address: a video
+            or (status is Status.POST_LIVE and self.config.stream.allow_recording))
+        if playable:
+            assert resolution.url is not None
+            self._waiting = False
+            what = {Status.LIVE: "live", Status.POST_LIVE: "the recording"}.get(status,
+                                                                               "a video")
+            self._set(f"YouTube: {what}, {resolution.height or '?'}p", self._player_health)
+            self.player.play(PlayableMedia(url=resolution.url, options=resolution.options,
+                                           live=status is Status.LIVE, loop=False,
+                                           title=resolution.title))
+            when = refresh_at(resolution, now)
+            if when is not None:
+                self._wait(when - now)
+            return
+        self._waiting = True
+        self.player.stop()
+        ended = ("the live stream has ended (playing its recording is switched off)"
+                 if not self.config.stream.allow_recording
+                 else "the live stream has ended; its recording is not playable yet")
+        reasons = {
+            Status.UPCOMING: "YouTube: the stream has not started yet",
+            Status.POST_LIVE: f"YouTube: {ended}",
+            Status.NOT_LIVE: "YouTube: nothing is live at this address yet",
+            Status.UNAVAILABLE: f"YouTube: unavailable ({resolution.reason or 'no reason given'})",
+        }
+        health = Health.STARTING if status is Status.UPCOMING else Health.OFFLINE
+        self._set(reasons.get(status, "YouTube: not playable"), health)
+        self._wait(poll_delay(resolution, now, self.rng))
+
+    def _on_resolver_failed(self, reason: str) -> None:
+        self._waiting = True
+        self._set(f"cannot resolve the stream: {reason}", Health.OFFLINE)
+        self._wait(RESOLVE_RETRY * self.rng.uniform(0.8, 1.2))
+
+    def _on_timer_timeout(self) -> None:
+        # Time to poll an upcoming stream, or to refresh an address before it expires.
+        if self.kind is SourceKind.YOUTUBE:
+            self.resolver.resolve(self.source)
+        else:
+            self.start()
+
+    def _on_player_source_expired(self) -> None:
+        if self.kind is SourceKind.YOUTUBE:
+            self._set("the stream stopped; asking YouTube for a fresh address",
+                      Health.RECONNECTING)
+            self.resolver.resolve(self.source)
+
+    def _on_player_health_changed(self, value: str) -> None:
+        self._player_health = Health(value)
+        if not self._waiting:
+            self._set(self.status, self._player_health)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _wait(self, seconds: float) -> None:
+        self._timer.start(int(min(LONGEST_WAIT, max(1.0, seconds)) * 1000))
+
+    def _set(self, status: str, health: Health) -> None:
+        if status != self.status:
+            self.status = status
+            self.status_changed.emit(status)
+        if health is not self.health:
+            self.health = health
+            self.health_changed.emit(health)

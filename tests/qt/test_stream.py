@@ -1,0 +1,175 @@
+"""The stream controller with the real resolver: YouTube answers come from recorded yt-dlp
+info dicts, handed over by a stand-in yt-dlp program (the one thing that cannot run here)."""
+
+from __future__ import annotations
+
+import json
+import random
+import stat
+import sys
+import textwrap
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kiosk.core import config as config_module
+from kiosk.core import paths
+from kiosk.core.director import Health
+from kiosk.core.resolve import Status, interpret
+from kiosk.player import NullPlayer
+from kiosk.resolver.resolver import Resolver
+from kiosk.stream import StreamController
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ytdlp"
+WATCH = "https://www.youtube.com/watch?v=abcdefghijk"
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="stand-in yt-dlp uses a shebang")
+
+
+def stand_in_ytdlp(tmp_path: Path, fixture: str | Path) -> tuple[Path, Path]:
+    """A program that answers like `yt-dlp -J` with a recorded info dict, counting its calls."""
+    calls = tmp_path / "calls.txt"
+    program = tmp_path / "yt-dlp"
+    program.write_text(textwrap.dedent(f"""\
+        #!{sys.executable}
+        import sys
+        with open({str(calls)!r}, "a") as log:
+            log.write(" ".join(sys.argv[1:]) + "\\n")
+        sys.stdout.write(open({str(FIXTURES / fixture)!r}, encoding="utf-8").read())
+    """), encoding="utf-8")
+    program.chmod(program.stat().st_mode | stat.S_IEXEC)
+    return program, calls
+
+
+@pytest.fixture
+def config():
+    return config_module.load(paths.builtin_config())
+
+
+def make(config, tmp_path, fixture, *, wall=1_600_000_000.0, **stream_settings):
+    """A controller on the real resolver, the stand-in yt-dlp and the null player; ``wall``
+    is the real time it believes it is (unix seconds)."""
+    program, calls = stand_in_ytdlp(tmp_path, fixture)
+    if stream_settings:
+        config = replace(config, stream=replace(config.stream, **stream_settings))
+    player = NullPlayer(problem="")
+    resolver = Resolver(ytdlp=str(program), timeout=20, attempts=1, rng=random.Random(1))
+    stream = StreamController(config, player, resolver, source=WATCH, wall=lambda: wall,
+                              rng=random.Random(2))
+    return stream, player, resolver, calls
+
+
+def wait_resolved(qtbot, resolver, stream):
+    with qtbot.waitSignal(resolver.resolved, timeout=20000):
+        stream.start()
+
+
+def test_a_live_stream_is_played_with_yt_dlps_headers_and_renewed_before_it_expires(
+        qtbot, config, tmp_path):
+    info = json.loads((FIXTURES / "youtube_live_hls.json").read_text(encoding="utf-8"))
+    expiry = interpret(info, max_height=1080).expires_at
+    assert expiry is not None
+    now = expiry - 5 * 3600  # five hours before the signed address expires
+    stream, player, resolver, calls = make(config, tmp_path, "youtube_live_hls.json", wall=now)
+    try:
+        wait_resolved(qtbot, resolver, stream)
+        media = player.media
+        assert media is not None and media.live and not media.loop
+        assert stream.resolution.status is Status.LIVE
+        assert media.url == stream.resolution.url
+        assert "googlevideo.com" in media.url or "youtube.com" in media.url
+        user_agent = info["http_headers"]["User-Agent"] if "http_headers" in info else None
+        if user_agent:
+            assert f":http-user-agent={user_agent}" in media.options
+        assert stream._timer.isActive(), "a renewal before the address expires is scheduled"
+        expires = stream.resolution.expires_at
+        assert expires is not None
+        expected = expires - 600 - now
+        assert abs(stream._timer.interval() / 1000 - expected) < 2
+        assert calls.read_text(encoding="utf-8").count("\n") == 1
+    finally:
+        stream.stop()
+
+
+def test_an_upcoming_stream_waits_on_the_slides_and_polls(qtbot, config, tmp_path):
+    stream, player, resolver, _ = make(config, tmp_path, "youtube_upcoming.json")
+    try:
+        wait_resolved(qtbot, resolver, stream)
+        assert stream.resolution.status is Status.UPCOMING
+        assert stream.health is Health.STARTING
+        assert "not started" in stream.status
+        assert player.media is None
+        assert stream._timer.isActive()
+        assert 10 <= stream._timer.interval() / 1000 <= 130
+    finally:
+        stream.stop()
+
+
+@pytest.mark.parametrize("allow", [False, True])
+def test_a_finished_stream_without_a_recording_yet_waits(qtbot, config, tmp_path, allow):
+    stream, player, resolver, _ = make(config, tmp_path, "youtube_post_live.json",
+                                       allow_recording=allow)
+    try:
+        wait_resolved(qtbot, resolver, stream)
+        assert stream.resolution.status is Status.POST_LIVE
+        assert player.media is None
+        assert stream.health is Health.OFFLINE
+        assert "ended" in stream.status
+        assert stream._timer.isActive()
+    finally:
+        stream.stop()
+
+
+@pytest.mark.parametrize(("allow", "plays"), [(False, False), (True, True)])
+def test_a_recording_plays_only_when_the_host_allows_it(qtbot, config, tmp_path, allow,
+                                                          plays):
+    # A recorded video's info dict, marked as a finished live stream.
+    info = json.loads((FIXTURES / "youtube_normal_video.json").read_text(encoding="utf-8"))
+    info["live_status"] = "was_live"
+    (tmp_path / "was_live.json").write_text(json.dumps(info), encoding="utf-8")
+    stream, player, resolver, _ = make(config, tmp_path, tmp_path / "was_live.json",
+                                       allow_recording=allow)
+    try:
+        wait_resolved(qtbot, resolver, stream)
+        assert stream.resolution.status is Status.POST_LIVE
+        assert (player.media is not None) is plays
+        if plays:
+            assert not player.media.live and "the recording" in stream.status
+    finally:
+        stream.stop()
+
+
+def test_a_channel_with_nothing_live_keeps_polling(qtbot, config, tmp_path):
+    stream, player, resolver, _ = make(config, tmp_path, "youtube_channel_not_live.json")
+    try:
+        wait_resolved(qtbot, resolver, stream)
+        assert stream.health is Health.OFFLINE
+        assert player.media is None
+        assert stream._timer.isActive()
+    finally:
+        stream.stop()
+
+
+def test_the_player_giving_up_asks_youtube_again(qtbot, config, tmp_path):
+    stream, player, resolver, calls = make(config, tmp_path, "youtube_live_hls.json")
+    try:
+        wait_resolved(qtbot, resolver, stream)
+        with qtbot.waitSignal(resolver.resolved, timeout=20000):
+            player.source_expired.emit()
+        assert stream.health is not Health.PLAYING
+        assert calls.read_text(encoding="utf-8").count("\n") == 2
+    finally:
+        stream.stop()
+
+
+def test_a_file_or_the_demo_clip_needs_no_resolver(qtbot, config, tmp_path):
+    player = NullPlayer(problem="")
+    resolver = Resolver()
+    stream = StreamController(config, player, resolver)
+    with qtbot.assertNotEmitted(resolver.resolved):
+        stream.start()
+    media = player.media
+    assert media.url.endswith("demo-stream.mp4") and media.loop
+    assert not resolver.busy
+    stream.stop()
