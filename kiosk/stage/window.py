@@ -6,6 +6,7 @@ from PySide6.QtCore import (
     QAbstractAnimation,
     QEasingCurve,
     QElapsedTimer,
+    QRectF,
     QSize,
     Qt,
     QTimer,
@@ -19,7 +20,7 @@ from kiosk.core.director import Scene
 from kiosk.core.view import View
 from kiosk.stage import help as help_card
 from kiosk.stage import overlay
-from kiosk.stage.frame import frame
+from kiosk.stage.frame import BADGE_ROW, Frame, frame
 from kiosk.stage.images import ImageCache
 from kiosk.stage.scenes import ScenePainter
 from kiosk.stage.scenes.awards import GLOW_END, INTRO
@@ -54,6 +55,9 @@ class Stage(QWidget):
         self._fade.setEasingCurve(QEasingCurve.Type.InOutQuad)
         self._fade.valueChanged.connect(self._on_fade_value_changed)
         self._fade.finished.connect(self._on_fade_finished)
+        # The overlay over moving video, painted once per view change and blitted per frame.
+        self._overlay_layer: QPixmap | None = None
+        self._overlay_key: tuple[object, ...] | None = None
         # Extrapolates the reveal's age between the app's updates, for a smooth entrance.
         self._since_view = QElapsedTimer()
         self._since_view.start()
@@ -142,10 +146,37 @@ class Stage(QWidget):
         if view.scene is Scene.BLACKOUT:
             return  # nothing at all over a blackout: not even the badges
         video_on = view.scene is Scene.LIVE and self._video is not None
-        # The host's notice never covers the stream itself; the badge still says F1.
-        overlay.paint(painter, fr, view, notice=not video_on)
+        if video_on and view.diagnostics is None and painter.device() is self:
+            # Up to 60 times a second over the stream: blit what changes once a second.
+            self._blit_overlay(painter, fr, view)
+        else:
+            # The host's notice never covers the stream itself; the badge still says F1.
+            overlay.paint(painter, fr, view, notice=not video_on)
         if view.help is not None:
             help_card.paint(painter, fr, view.help)
+
+    def _blit_overlay(self, painter: QPainter, fr: Frame, view: View) -> None:
+        dpr = self.devicePixelRatioF()
+        key = (view, self.width(), self.height(), dpr)
+        if key != self._overlay_key or self._overlay_layer is None:
+            layer = QPixmap(QSize(round(self.width() * dpr), round(self.height() * dpr)))
+            layer.setDevicePixelRatio(dpr)
+            layer.fill(Qt.GlobalColor.transparent)
+            layer_painter = QPainter(layer)
+            try:
+                overlay.paint(layer_painter, fr, view, notice=False)
+            finally:
+                layer_painter.end()
+            self._overlay_layer, self._overlay_key = layer, key
+        # Only the bar and the badge row hold pixels; blending the transparent rest of a
+        # full-screen layer would cost more than the overlay itself.
+        badges = QRectF(0, 0, fr.width, fr.badges_top + BADGE_ROW * fr.u)
+        for area in (badges, fr.bar):
+            if area is None or area.isEmpty():
+                continue
+            source = QRectF(area.left() * dpr, area.top() * dpr, area.width() * dpr,
+                            area.height() * dpr)
+            painter.drawPixmap(area, self._overlay_layer, source)
 
     # ------------------------------------------------------------------ transitions
 

@@ -46,8 +46,8 @@ def make_kiosk(qtbot, config, tmp_path):
         kiosk = Kiosk(cfg or config, clock, rehearsal=True, event_log=EventLog(log))
         qtbot.addWidget(kiosk.stage)
         kiosk.stage.resize(960, 540)
-        kiosk.stage.show()
-        qtbot.waitExposed(kiosk.stage)
+        with qtbot.waitExposed(kiosk.stage):
+            kiosk.stage.show()
         kiosk.stage.activateWindow()
         qtbot.waitUntil(lambda: QApplication.focusWindow() is not None)
         made.append(kiosk)
@@ -240,8 +240,8 @@ def test_volume_keys_show_a_badge_and_are_remembered(qtbot, config, tmp_path):
     clock = SteppedClock(moscow("18:20"))
     kiosk = Kiosk(config, clock, rehearsal=True, state_dir=tmp_path)
     qtbot.addWidget(kiosk.stage)
-    kiosk.stage.show()
-    qtbot.waitExposed(kiosk.stage)
+    with qtbot.waitExposed(kiosk.stage):
+        kiosk.stage.show()
     kiosk.stage.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWindow() is not None)
     try:

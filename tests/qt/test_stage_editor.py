@@ -16,8 +16,8 @@ def stage(qtbot):
     stage = Stage()
     qtbot.addWidget(stage)
     stage.resize(960, 540)
-    stage.show()
-    qtbot.waitExposed(stage)
+    with qtbot.waitExposed(stage):
+        stage.show()
     stage.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWindow() is not None)
     return stage

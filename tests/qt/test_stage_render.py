@@ -411,8 +411,8 @@ def test_blackout_is_instant_both_ways(make_stage):
 def test_equal_view_does_not_repaint(make_stage, qtbot):
     stage = make_stage()
     stage.resize(640, 360)
-    stage.show()
-    qtbot.waitExposed(stage)
+    with qtbot.waitExposed(stage):
+        stage.show()
     view = SCENE_VIEWS["message"]
     with qtbot.waitSignal(stage.painted, check_params_cb=lambda scene: scene == "message"):
         stage.set_view(view)
@@ -429,8 +429,8 @@ def test_stage_hides_the_mouse(make_stage):
 def test_reveal_keeps_repainting_while_it_animates(make_stage, qtbot):
     stage = make_stage()
     stage.resize(640, 360)
-    stage.show()
-    qtbot.waitExposed(stage)
+    with qtbot.waitExposed(stage):
+        stage.show()
     stage.set_view(_reveal_board(0.1))
     # No new view arrives, yet the entrance moves on: the stage repaints by itself.
     for _ in range(3):
