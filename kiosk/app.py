@@ -65,6 +65,7 @@ class Kiosk(QObject):
         self.sound = sound_store.load(self.state_dir)
         self._sound_shown_until = 0.0
         self._stats: Any = None
+        self.last_note = ""  # the latest line the player or resolver logged, for diagnostics
         self._stream_status = stream.status if stream is not None else ""
         self.stage = stage or Stage()
         self.editor = MessageEditor(self.stage)
@@ -283,6 +284,8 @@ class Kiosk(QObject):
                            f"{stats.frames_lost} lost · {stats.frames_delivered} delivered"),
                 ("Reconnects", str(stats.reconnects)),
             ]
+        if self.last_note:
+            rows.append(("Last event", self.last_note))
         rows.append(("Sound", self.sound.badge().lower()))
         return tuple(rows)
 

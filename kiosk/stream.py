@@ -74,6 +74,12 @@ class StreamController(QObject):
     # ------------------------------------------------------------------ control
 
     def start(self) -> None:
+        problem = getattr(self.player, "problem", "")
+        if problem:
+            # No libVLC: nothing will ever play. Say so at once rather than "starting…".
+            self._waiting = True
+            self._set(problem, Health.OFFLINE)
+            return
         if self.kind is SourceKind.YOUTUBE:
             self._set("resolving the YouTube address", Health.STARTING)
             self.resolver.resolve(self.source)
@@ -98,6 +104,13 @@ class StreamController(QObject):
         playable = resolution.url is not None and (
             status in (Status.LIVE, Status.NOT_LIVE)  # NOT_LIVE with an address: a video
             or (status is Status.POST_LIVE and self.config.stream.allow_recording))
+        if not playable and self._still_playing():
+            # A renewal came back without an address (a rate limit, a bot check) while the
+            # current one still plays: keep the hall on the stream and ask again soon.
+            self._set(f"could not renew the address ({resolution.reason or status.name}); "
+                      "still playing the current one", Health.PLAYING)
+            self._wait(min(RESOLVE_RETRY, poll_delay(resolution, now, self.rng)))
+            return
         if playable:
             assert resolution.url is not None
             self._waiting = False
@@ -127,6 +140,11 @@ class StreamController(QObject):
         self._wait(poll_delay(resolution, now, self.rng))
 
     def _on_resolver_failed(self, reason: str) -> None:
+        if self._still_playing():
+            self._set(f"could not renew the address ({reason}); still playing the current one",
+                      Health.PLAYING)
+            self._wait(RESOLVE_RETRY * self.rng.uniform(0.8, 1.2))
+            return
         self._waiting = True
         self._set(f"cannot resolve the stream: {reason}", Health.OFFLINE)
         self._wait(RESOLVE_RETRY * self.rng.uniform(0.8, 1.2))
@@ -150,6 +168,9 @@ class StreamController(QObject):
             self._set(self.status, self._player_health)
 
     # ------------------------------------------------------------------ helpers
+
+    def _still_playing(self) -> bool:
+        return not self._waiting and self._player_health is Health.PLAYING
 
     def _wait(self, seconds: float) -> None:
         self._timer.start(int(min(LONGEST_WAIT, max(1.0, seconds)) * 1000))

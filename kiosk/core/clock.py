@@ -38,8 +38,13 @@ class RehearsalClock:
 
 
 def parse_instant(text: str, zone: object) -> datetime:
-    """``2021-02-06T17:55`` (in ``zone``) or with an offset (``…+03:00``, ``…Z``) → aware UTC."""
+    """``2021-02-06T17:55`` (in ``zone``) or with an offset (``…+03:00``, ``…Z``) → aware UTC.
+
+    Raises ValueError for text that is no such instant, or one outside 1970–2200.
+    """
     value = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace(" ", "T", 1))
+    if not 1970 <= value.year <= 2200:
+        raise ValueError(f"{text!r}: the year must be between 1970 and 2200")
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)  # type: ignore[arg-type]
     return value.astimezone(UTC)

@@ -268,8 +268,13 @@ class Config:
 # --------------------------------------------------------------------------- loading
 
 
-def load(path: Path, *, system_zone: tzinfo | None = None) -> Config:
-    """Read and validate a config file; raises ConfigInvalid with every problem found."""
+def load(path: Path, *, system_zone: tzinfo | None = None, lenient: bool = False,
+         warnings: list[str] | None = None) -> Config:
+    """Read and validate a config file; raises ConfigInvalid with every problem found.
+
+    ``lenient``: files it names but cannot find are warnings (appended to ``warnings``),
+    not errors; the running kiosk loads this way, ``check`` does not.
+    """
     name = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -286,18 +291,23 @@ def load(path: Path, *, system_zone: tzinfo | None = None) -> Config:
     except OSError as exc:
         raise ConfigInvalid([ConfigError(name, 1, 1, "", f"cannot be read: {exc.strerror}")]) \
             from None
-    return loads(text, name, base_dir=path.parent, system_zone=system_zone)
+    return loads(text, name, base_dir=path.parent, system_zone=system_zone, lenient=lenient,
+                 warnings=warnings)
 
 
 def loads(text: str, name: str, *, base_dir: Path | None = None,
-          system_zone: tzinfo | None = None) -> Config:
+          system_zone: tzinfo | None = None, lenient: bool = False,
+          warnings: list[str] | None = None) -> Config:
     """Validate YAML text; ``name`` is used in error messages, ``base_dir`` for relative paths."""
     node = compose(text, name)
-    ctx = Context(file=name, base_dir=base_dir)
+    ctx = Context(file=name, base_dir=base_dir, lenient=lenient)
     values = convert_node(SCHEMA, node, ctx, "")
     if ctx.errors or is_missing(values):
         raise ConfigInvalid(ctx.errors)
-    return _build(values, ctx, system_zone)
+    config = _build(values, ctx, system_zone)
+    if warnings is not None:
+        warnings.extend(ctx.warnings)
+    return config
 
 
 def compose(text: str, name: str) -> yaml.Node:

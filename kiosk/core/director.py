@@ -136,12 +136,13 @@ def apply(state: State, action: Action, programme: Programme, now: datetime,
     holds end at the next boundary of it as it runs. ``laureates`` lists every
     laureate not yet announced by the config, in board order, for the reveal key.
     """
-    programme = state.running(programme)
+    base, programme = programme, state.running(programme)
     if action in MANUAL_SCENES:
         return _hold(state, MANUAL_SCENES[action], programme, now)
     match action:
         case Action.AUTOMATIC:
-            return replace(state, hold=None, blackout=False)
+            # Esc: back to the programme, and any card a stray key opened closes too.
+            return replace(state, hold=None, blackout=False, help=False, diagnostics=False)
         case Action.BLACKOUT:
             return replace(state, blackout=not state.blackout)
         case Action.OVERLAY:
@@ -152,10 +153,11 @@ def apply(state: State, action: Action, programme: Programme, now: datetime,
             return replace(state, diagnostics=not state.diagnostics)
         case Action.DELAY_MORE:
             # From now on, on top of the programme as it runs: what already ran stays put.
-            return replace(state, delays=(*state.delays, Delay(DELAY_STEP, now)))
+            return _rehold(replace(state, delays=(*state.delays, Delay(DELAY_STEP, now))),
+                           base)
         case Action.DELAY_LESS:
             # Takes back the latest press (the config's own delay is the organisers').
-            return replace(state, delays=state.delays[:-1])
+            return _rehold(replace(state, delays=state.delays[:-1]), base)
         case Action.REVEAL:
             hidden = [i for i in laureates if i not in state.revealed]
             held = _hold(state, Scene.AWARDS, programme, now)
@@ -179,6 +181,15 @@ def show_message(state: State, text: str, programme: Programme, now: datetime) -
 def move_slide(state: State, step: int, current_index: int, now: datetime) -> State:
     """Restart the slide loop ``step`` slides on from the one showing."""
     return replace(state, loop_first=current_index + step, loop_since=now)
+
+
+def _rehold(state: State, base: Programme) -> State:
+    """A volunteer's choice ends at the boundary that follows it in the programme as it
+    now runs: a delay pressed after the choice moves its end too."""
+    if state.hold is None:
+        return state
+    until = state.running(base).next_boundary(state.hold.since)
+    return replace(state, hold=replace(state.hold, until=until))
 
 
 def _hold(state: State, scene: Scene, programme: Programme, now: datetime) -> State:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,8 @@ class EventLog:
         self.problem = ""
         self._wall = wall or (lambda: datetime.now(UTC))
         self._file: IO[str] | None = None
+        # The player's log lines arrive from libVLC's and the reaper's threads too.
+        self._lock = threading.Lock()
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -31,12 +34,18 @@ class EventLog:
             return
         record = {"wall": self._wall().isoformat(timespec="milliseconds"),
                   "at": at.isoformat(timespec="seconds"), "event": kind, **fields}
-        try:
-            self._file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-            self._file.flush()
-        except OSError as exc:
-            self.problem = f"event log {self.path} stopped: {exc.strerror}"
-            self.close()
+        line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
+        with self._lock:
+            if self._file is None:
+                return
+            try:
+                self._file.write(line)
+                self._file.flush()
+            except OSError as exc:
+                self.problem = f"event log {self.path} stopped: {exc.strerror}"
+                with contextlib.suppress(OSError):
+                    self._file.close()
+                self._file = None
 
     def close(self) -> None:
         if self._file is not None:

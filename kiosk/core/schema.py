@@ -37,6 +37,15 @@ class Invalid(Exception):
     """A value that does not fit its type; the validator adds the location."""
 
 
+class Missing(Invalid):
+    """A file the config names is not there. Fatal for ``check``; for a running kiosk
+    (``Context.lenient``) only a warning: an unplugged stick must not cost the event."""
+
+    def __init__(self, message: str, *, keep: object = None) -> None:
+        super().__init__(message)
+        self.keep = keep  # what a lenient load uses instead (None: leave the key out)
+
+
 @dataclass
 class Context:
     """What a validation pass needs to know and what it collects."""
@@ -45,6 +54,8 @@ class Context:
     base_dir: Path | None
     errors: list[ConfigError] = field(default_factory=list)
     marks: Marks = field(default_factory=dict)
+    lenient: bool = False
+    warnings: list[str] = field(default_factory=list)
 
     def error(self, node: Node, path: str, message: str) -> None:
         mark = node.start_mark
@@ -267,7 +278,8 @@ class Source(Type):
         if not local.is_absolute() and ctx.base_dir is not None:
             local = ctx.base_dir / local
         if not local.is_file():
-            raise Invalid(f"no video file at {str(local)!r}; expected {self.expected}")
+            raise Missing(f"no video file at {str(local)!r}; expected {self.expected}",
+                          keep=str(local))
         return str(local)
 
     def json_schema(self) -> dict[str, Any]:
@@ -286,7 +298,7 @@ class ImageFile(Type):
         if image.suffix.lower() not in self.suffixes:
             raise Invalid(f"{text!r} is not {self.expected}")
         if not image.is_file():
-            raise Invalid(f"image not found: {str(image)!r}")
+            raise Missing(f"image not found: {str(image)!r}", keep=image)
         return image
 
     def json_schema(self) -> dict[str, Any]:
@@ -306,7 +318,7 @@ class ExistingFile(Type):
         if not found.is_absolute() and ctx.base_dir is not None:
             found = ctx.base_dir / found
         if not found.is_file():
-            raise Invalid(f"{self.what} not found: {str(found)!r}")
+            raise Missing(f"{self.what} not found: {str(found)!r}")
         return found
 
     def json_schema(self) -> dict[str, Any]:
@@ -500,6 +512,14 @@ def convert_node(kind: Type, node: Node, ctx: Context, path: str) -> Any:
     """Convert one node; on failure record the error and return the _MISSING marker."""
     try:
         return kind.convert(node, ctx, path)
+    except Missing as exc:
+        if not ctx.lenient:
+            ctx.error(node, path, str(exc))
+            return _MISSING
+        mark = node.start_mark
+        ctx.warnings.append(f"{ctx.file}:{mark.line + 1}:{mark.column + 1}: {path}: {exc}"
+                            + ("; shown without it" if exc.keep is not None else "; ignored"))
+        return exc.keep if exc.keep is not None else _MISSING
     except Invalid as exc:
         ctx.error(node, path, str(exc))
         return _MISSING

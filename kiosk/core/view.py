@@ -362,7 +362,7 @@ def _badges(decision: Decision, state: State, config: Config, rehearsal: bool,
     if late:
         badges.append(Badge(f"DELAY +{int(late.total_seconds() // 60)} min", "warn"))
     if problems:
-        badges.append(Badge("CONFIG PROBLEM: F1", "error"))
+        badges.append(Badge("PROBLEM: F1", "error"))
     return tuple(badges)
 
 

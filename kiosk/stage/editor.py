@@ -77,11 +77,23 @@ class MessageEditor(QWidget):
                 event.accept()
                 return True
             if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                    and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)):
+                return True  # Tab would move the keyboard off the field and strand it
+            if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
                     and event.key() == Qt.Key.Key_Escape):
-                self._finish()
-                self.cancelled.emit()
+                self._cancel()
                 return True
+            if event.type() == QEvent.Type.FocusOut and self.isVisible():
+                # A click elsewhere (or another window taking the keyboard) must not leave
+                # the prompt up with every volunteer key switched off: give up the message.
+                self._cancel()
         return super().eventFilter(watched, event)
+
+    def _cancel(self) -> None:
+        if not self.isVisible():
+            return
+        self._finish()
+        self.cancelled.emit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         u = self._unit()
@@ -114,7 +126,7 @@ class MessageEditor(QWidget):
         self.submitted.emit(message)
 
     def _finish(self) -> None:
-        self.hide()
+        self.hide()  # first: the focus change that follows must find the prompt closed
         # Give the keyboard back to the stage so the volunteers' keys work again.
         parent = self.parentWidget()
         if parent is not None:

@@ -270,3 +270,24 @@ def test_diagnostics_key_shows_the_stream_figures(qtbot, make_kiosk):
     assert "placeholder" in rows["Stream"]
     press(qtbot, kiosk, Qt.Key.Key_I)
     assert kiosk.view.diagnostics is None
+
+
+@pytest.mark.parametrize("how", ["tab", "click"])
+def test_leaving_the_message_prompt_gives_the_keys_back(qtbot, make_kiosk, how):
+    kiosk, _ = make_kiosk("20:00")
+    press(qtbot, kiosk, Qt.Key.Key_T)
+    line = kiosk.editor.line_edit
+    qtbot.keyClicks(line, "half-typed")
+    if how == "tab":
+        qtbot.keyClick(line, Qt.Key.Key_Tab)
+        assert line.hasFocus(), "Tab must not move the keyboard off the prompt"
+        qtbot.keyClick(line, Qt.Key.Key_Escape)
+    else:
+        qtbot.mouseClick(kiosk.stage, Qt.MouseButton.LeftButton)
+        kiosk.stage.setFocus()  # what a click on the stage does on a real screen
+    qtbot.waitUntil(lambda: not kiosk.editor.isVisible())
+    press(qtbot, kiosk, Qt.Key.Key_B)
+    assert kiosk.view.scene == "blackout"
+    with qtbot.waitSignal(kiosk.quit_requested, timeout=1000):
+        press(qtbot, kiosk, Qt.Key.Key_Q,
+              Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)

@@ -48,7 +48,7 @@ COUNTDOWN = CountdownView(
     first_item="Opening of the conference",
 )
 BADGES = (Badge("REHEARSAL", "info"), Badge("DELAY +5 min", "warn"),
-          Badge("CONFIG PROBLEM: F1", "error"))
+          Badge("PROBLEM: F1", "error"))
 
 
 @pytest.fixture

@@ -27,6 +27,15 @@ WATCH = "https://www.youtube.com/watch?v=abcdefghijk"
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="stand-in yt-dlp uses a shebang")
 
 
+class StandInPlayer(NullPlayer):
+    """The null player without its "no libVLC" problem: it takes what it is asked to play
+    and plays nothing, so the controller's choices can be read off ``media``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problem = ""
+
+
 def stand_in_ytdlp(tmp_path: Path, fixture: str | Path) -> tuple[Path, Path]:
     """A program that answers like `yt-dlp -J` with a recorded info dict, counting its calls."""
     calls = tmp_path / "calls.txt"
@@ -53,7 +62,7 @@ def make(config, tmp_path, fixture, *, wall=1_600_000_000.0, **stream_settings):
     program, calls = stand_in_ytdlp(tmp_path, fixture)
     if stream_settings:
         config = replace(config, stream=replace(config.stream, **stream_settings))
-    player = NullPlayer(problem="")
+    player = StandInPlayer()
     resolver = Resolver(ytdlp=str(program), timeout=20, attempts=1, rng=random.Random(1))
     stream = StreamController(config, player, resolver, source=WATCH, wall=lambda: wall,
                               rng=random.Random(2))
@@ -79,9 +88,10 @@ def test_a_live_stream_is_played_with_yt_dlps_headers_and_renewed_before_it_expi
         assert stream.resolution.status is Status.LIVE
         assert media.url == stream.resolution.url
         assert "googlevideo.com" in media.url or "youtube.com" in media.url
-        user_agent = info["http_headers"]["User-Agent"] if "http_headers" in info else None
-        if user_agent:
-            assert f":http-user-agent={user_agent}" in media.options
+        agents = {f["http_headers"]["User-Agent"] for f in info["formats"]
+                  if "User-Agent" in f.get("http_headers", {})}
+        assert agents, "the recorded formats carry yt-dlp's headers"
+        assert any(f":http-user-agent={agent}" in media.options for agent in agents)
         assert stream._timer.isActive(), "a renewal before the address expires is scheduled"
         expires = stream.resolution.expires_at
         assert expires is not None
@@ -164,7 +174,7 @@ def test_the_player_giving_up_asks_youtube_again(qtbot, config, tmp_path):
 
 
 def test_a_file_or_the_demo_clip_needs_no_resolver(qtbot, config, tmp_path):
-    player = NullPlayer(problem="")
+    player = StandInPlayer()
     resolver = Resolver()
     stream = StreamController(config, player, resolver)
     with qtbot.assertNotEmitted(resolver.resolved):
@@ -173,3 +183,48 @@ def test_a_file_or_the_demo_clip_needs_no_resolver(qtbot, config, tmp_path):
     assert media.url.endswith("demo-stream.mp4") and media.loop
     assert not resolver.busy
     stream.stop()
+
+
+class PlayingPlayer(StandInPlayer):
+    """Also reports that its stream plays (the health a real player would send)."""
+
+    def play(self, media):
+        super().play(media)
+        self.health_changed.emit("playing")
+
+
+@pytest.mark.parametrize("answer", ["youtube_private_video.json", "crash"])
+def test_a_failed_renewal_keeps_a_playing_stream_on_screen(qtbot, config, tmp_path, answer):
+    live, _ = stand_in_ytdlp(tmp_path, "youtube_live_hls.json")
+    player = PlayingPlayer()
+    resolver = Resolver(ytdlp=str(live), timeout=20, attempts=1, rng=random.Random(1))
+    stream = StreamController(config, player, resolver, source=WATCH, wall=lambda: 1.6e9,
+                              rng=random.Random(2))
+    try:
+        wait_resolved(qtbot, resolver, stream)
+        assert stream.health is Health.PLAYING
+        playing = player.media
+        # The renewal now meets a refusal (an unavailable answer, or yt-dlp crashing).
+        if answer == "crash":
+            live.write_text(f"#!{sys.executable}\nimport sys\nsys.exit(1)\n", encoding="utf-8")
+            signal = resolver.failed
+        else:
+            stand_in_ytdlp(tmp_path, answer)
+            signal = resolver.resolved
+        with qtbot.waitSignal(signal, timeout=20000):
+            stream._on_timer_timeout()  # the renewal timer fires
+        assert stream.health is Health.PLAYING
+        assert player.media is playing, "the stream that still plays was stopped"
+        assert "still playing" in stream.status
+        assert 10 <= stream._timer.interval() / 1000 <= 75, "it asks again soon"
+    finally:
+        stream.stop()
+
+
+def test_without_libvlc_the_stream_is_offline_at_once_and_says_why(qtbot, config):
+    player = NullPlayer(problem="No video: install VLC")
+    stream = StreamController(config, player, Resolver())
+    with qtbot.waitSignal(stream.health_changed, timeout=1000):
+        stream.start()
+    assert stream.health is Health.OFFLINE
+    assert "install VLC" in stream.status

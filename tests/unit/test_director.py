@@ -541,7 +541,7 @@ def test_blackout_view_has_no_manual_badge_and_no_overlay(conference):
 def test_problems_show_a_notice_and_a_badge(conference):
     view = _view(conference, msk("18:02"), problems=("venue.yaml:3:1: bad", "second"))
     assert view.notice == "venue.yaml:3:1: bad  (+1 more: F1)"
-    assert view.badges[-1] == Badge("CONFIG PROBLEM: F1", "error")
+    assert view.badges[-1] == Badge("PROBLEM: F1", "error")
 
 
 def test_message_and_closing_views(conference):
@@ -619,3 +619,30 @@ def test_board_view_to_json(awards_night):
     assert back["scene"] == "awards"
     names = [lv["name"] for lv in back["board"]["awards"][0]["categories"][0]["laureates"]]
     assert names == ["Alice", "Bob"]
+
+
+@pytest.mark.parametrize("order", ["delay, then hold, then undo", "hold, then delay"])
+def test_a_volunteers_choice_follows_delays_pressed_after_it(programme, order):
+    # The discussion runs 18:55-19:55 Moscow time; the item before it ends at 18:55.
+    if order == "delay, then hold, then undo":
+        state = apply(State(), Action.DELAY_MORE, programme, msk("18:50"))
+        state = apply(state, Action.SLIDES, programme, msk("18:51"))
+        assert state.hold.until == msk("19:00")
+        state = apply(state, Action.DELAY_LESS, programme, msk("18:52"))
+        # Without the delay the boundary is back at 18:55: at 18:56 the programme leads.
+        moment = at(state.running(programme), msk("18:56"))
+        assert decide(expire(state, msk("18:56")), moment, Health.PLAYING).scene is Scene.LIVE
+    else:
+        state = apply(State(), Action.SLIDES, programme, msk("18:51"))
+        assert state.hold.until == msk("18:55")
+        state = apply(state, Action.DELAY_MORE, programme, msk("18:52"))
+        assert state.hold.until == msk("19:00")
+        moment = at(state.running(programme), msk("18:57"))
+        assert decide(state, moment, Health.PLAYING).scene is Scene.SLIDES
+
+
+def test_escape_also_closes_the_cards(programme):
+    state = apply(State(), Action.HELP, programme, msk("18:02"))
+    state = apply(state, Action.DIAGNOSTICS, programme, msk("18:02"))
+    state = apply(state, Action.AUTOMATIC, programme, msk("18:03"))
+    assert not state.help and not state.diagnostics

@@ -12,6 +12,7 @@ import pytest
 from kiosk.core import paths
 from kiosk.core.clock import RehearsalClock, parse_instant, system_clock
 from kiosk.core.config import load
+from kiosk.core.errors import ConfigInvalid
 from kiosk.core.eventlog import EventLog
 from kiosk.core.startup import choose_clock, choose_config
 
@@ -38,15 +39,18 @@ def test_a_good_config_is_remembered(tmp_path):
     path.write_text(GOOD.read_text(encoding="utf-8"), encoding="utf-8")
     chosen = choose_config(path, state_dir=tmp_path / "state", system_zone=LONDON)
     assert chosen.problems == ()
-    assert (tmp_path / "state" / "last-good.yaml").read_text(encoding="utf-8") == \
-        path.read_text(encoding="utf-8")
+    copies = list((tmp_path / "state").glob("last-good-*.yaml"))
+    assert [c.read_text(encoding="utf-8") for c in copies] == [path.read_text("utf-8")]
 
 
 def test_a_broken_config_falls_back_to_the_built_in_event_and_says_where(tmp_path):
     chosen = choose_config(broken_copy(tmp_path), state_dir=tmp_path / "state")
     assert chosen.config.event.title == "Solidarity Conference With the Belarusian People"
     assert "showing the built-in event" in chosen.problems[0]
-    assert any(":20:13: event.timezone: unknown time zone 'Vilnius'" in p
+    line = GOOD.read_text(encoding="utf-8").splitlines().index(
+        next(t for t in GOOD.read_text(encoding="utf-8").splitlines()
+             if "timezone: Europe/Vilnius" in t)) + 1
+    assert any(f":{line}:13: event.timezone: unknown time zone 'Vilnius'" in p
                for p in chosen.problems[1:])
 
 
@@ -59,7 +63,50 @@ def test_a_broken_edit_falls_back_to_the_last_good_copy(tmp_path):
     assert chosen.config.event.title == "Our community watch party"
     assert "showing its last good copy" in chosen.problems[0]
     # The broken file is not remembered over the good one.
-    assert "Europe/Vilnius" in (tmp_path / "state" / "last-good.yaml").read_text("utf-8")
+    (copy,) = (tmp_path / "state").glob("last-good-*.yaml")
+    assert "Europe/Vilnius" in copy.read_text("utf-8")
+
+
+def test_another_events_copy_never_stands_in(tmp_path):
+    state = tmp_path / "state"
+    other = tmp_path / "other.yaml"
+    other.write_text(GOOD.read_text(encoding="utf-8").replace(
+        "Our community watch party", "Another event"), encoding="utf-8")
+    choose_config(other, state_dir=state)
+    chosen = choose_config(broken_copy(tmp_path), state_dir=state)
+    assert chosen.fell_back
+    assert chosen.config.event.title == "Solidarity Conference With the Belarusian People"
+
+
+def test_a_snapshot_does_not_replace_the_last_good_copy(tmp_path):
+    path = tmp_path / "venue.yaml"
+    path.write_text(GOOD.read_text(encoding="utf-8"), encoding="utf-8")
+    choose_config(path, state_dir=tmp_path / "state", remember=False)
+    assert not list((tmp_path / "state").glob("last-good-*"))
+
+
+def test_a_missing_image_is_a_warning_and_the_event_stays(tmp_path):
+    (tmp_path / "usb").mkdir()
+    (tmp_path / "usb" / "poster.svg").write_text(
+        (paths.assets() / "images" / "white-red-white.svg").read_text("utf-8"), "utf-8")
+    path = tmp_path / "venue.yaml"
+    path.write_text(GOOD.read_text(encoding="utf-8").replace(
+        "  # - image: pictures/poster.png   # a path relative to this file",
+        "  - image: usb/poster.svg"), encoding="utf-8")
+    state = tmp_path / "state"
+    assert choose_config(path, state_dir=state).problems == ()
+    (tmp_path / "usb" / "poster.svg").unlink()  # the stick is unplugged
+    chosen = choose_config(path, state_dir=state)
+    assert not chosen.fell_back
+    assert chosen.config.event.title == "Our community watch party"
+    assert "image not found" in chosen.problems[0] and "shown without it" in chosen.problems[0]
+    assert any(s.kind == "image" for s in chosen.config.slides)
+    # check stays strict about it.
+    with pytest.raises(ConfigInvalid):
+        load(path)
+    # The complete copy is not replaced by the one with a hole in it.
+    (copy,) = state.glob("last-good-*.yaml")
+    assert "usb/poster.svg" in copy.read_text("utf-8")
 
 
 def test_an_unwritable_state_folder_is_a_problem_not_a_crash(tmp_path):
@@ -139,3 +186,17 @@ def test_an_event_log_that_cannot_be_written_is_a_problem_not_a_crash(tmp_path):
     log = EventLog(tmp_path / "file" / "events.jsonl")
     assert "cannot be written" in log.problem
     log.write("scene", datetime(2021, 2, 6, tzinfo=UTC), scene="live")  # does nothing
+
+
+def test_a_restart_just_after_an_overrun_stays_on_the_real_clock(conference):
+    end = conference.running().end
+    timing = choose_clock(conference, at=None, speed=None, now=end + timedelta(hours=2))
+    assert not timing.rehearsal
+    timing = choose_clock(conference, at=None, speed=None, now=end + timedelta(hours=13))
+    assert timing.rehearsal
+
+
+@pytest.mark.parametrize("text", ["0001-01-01T00:00", "9999-12-31T23:59:59Z"])
+def test_an_instant_far_outside_any_event_is_refused_cleanly(conference, text):
+    with pytest.raises(ValueError, match="year"):
+        choose_clock(conference, at=text, speed=None)
