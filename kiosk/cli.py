@@ -7,10 +7,10 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
 from kiosk.core import config as config_module
@@ -20,6 +20,7 @@ from kiosk.core.config import Config
 from kiosk.core.director import Scene
 from kiosk.core.errors import ConfigInvalid
 from kiosk.core.programme import clock_text, day_text
+from kiosk.platform.frozen import WORKER_FLAG
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSize
@@ -28,10 +29,16 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
 COMMANDS = ("run", "check", "snapshot", "init")
+# A rehearsal a thousand times faster already runs a 6-hour event in 22 s; beyond this the
+# clock's arithmetic would overflow within a run.
+MAX_SPEED = 10_000.0
+MAX_EXIT_AFTER = 7 * 24 * 3600.0  # a QTimer counts milliseconds in 32 bits
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == WORKER_FLAG:
+        return _resolver_worker(args[1:])
     # "run" is the default sub-command: `watchparty-kiosk --windowed` runs the kiosk.
     if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")):
         args.insert(0, "run")
@@ -55,11 +62,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--config", type=Path, help="the event config (default: the built-in event)")
     run.add_argument("--at", metavar="ISO8601",
                      help="rehearse from this instant (event time unless an offset is given)")
-    run.add_argument("--speed", type=_positive_float, metavar="X",
-                     help="rehearse X times faster than real time")
+    run.add_argument("--speed", type=_bounded(MAX_SPEED), metavar="X",
+                     help=f"rehearse X times faster than real time (at most {MAX_SPEED:g})")
     run.add_argument("--windowed", action="store_true", help="a window instead of fullscreen")
     run.add_argument("--screen", type=int, metavar="N", help="the screen for the stage (0, 1, …)")
-    run.add_argument("--exit-after", type=_positive_float, metavar="SECONDS",
+    run.add_argument("--exit-after", type=_bounded(MAX_EXIT_AFTER), metavar="SECONDS",
                      help="quit after this many real seconds")
     run.add_argument("--screenshot", type=Path, metavar="PNG",
                      help="save what the stage shows just before exit")
@@ -67,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
                      help="append JSON lines for every scene and status change")
     run.add_argument("--stream", metavar="URL",
                      help="play this instead of the config's stream (YouTube, HLS, a file)")
+    run.add_argument("--self-test", action="store_true",
+                     help="check libVLC, video, the stage, yt-dlp and deno headless, then exit "
+                          "(0: all good)")
+    run.add_argument("--self-test-report", type=Path, metavar="PATH",
+                     help="also write the self-test's report here (JSON if it ends in .json)")
     run.set_defaults(handler=_run)
 
     check = sub.add_parser("check", help="validate a config and print its running order")
@@ -181,12 +193,11 @@ def _init(options: argparse.Namespace) -> int:
 def _snapshot(options: argparse.Namespace) -> int:
     from kiosk.core.startup import choose_config
 
-    chosen = choose_config(options.config)
-    if chosen.problems:
-        for problem in chosen.problems:
-            print(problem, file=sys.stderr)
-        if options.config is not None:
-            return EXIT_INVALID
+    chosen = choose_config(options.config, remember=False)
+    for problem in chosen.problems:
+        print(problem, file=sys.stderr)
+    if chosen.fell_back:
+        return EXIT_INVALID
     config = chosen.config
     try:
         from kiosk.core.clock import parse_instant
@@ -216,6 +227,10 @@ def _snapshot(options: argparse.Namespace) -> int:
 
 
 def _run(options: argparse.Namespace) -> int:
+    if options.self_test or options.self_test_report is not None:
+        from kiosk.selftest import run_self_test
+
+        return run_self_test(options.self_test_report)
     from kiosk.core.eventlog import EventLog
     from kiosk.core.startup import choose_clock, choose_config
 
@@ -259,7 +274,13 @@ def _run(options: argparse.Namespace) -> int:
     resolver = Resolver(max_height=min(settings.max_height, max(240, size.height())),
                         ytdlp=str(settings.yt_dlp) if settings.yt_dlp else None,
                         cookies=str(settings.cookies) if settings.cookies else None)
-    stream = StreamController(config, player, resolver, source=options.stream)
+    source = options.stream
+    if source and "://" not in source and not Path(source).expanduser().is_file():
+        note = f"--stream {source}: no such file; playing the config's stream instead"
+        print(note, file=sys.stderr)
+        problems = (*problems, note)
+        source = None
+    stream = StreamController(config, player, resolver, source=source)
     kiosk = Kiosk(config, timing.clock, rehearsal=timing.rehearsal, problems=problems,
                   event_log=event_log, player=player, stream=stream)
     stage = kiosk.stage
@@ -277,7 +298,8 @@ def _run(options: argparse.Namespace) -> int:
         if options.screenshot is not None:
             try:
                 options.screenshot.parent.mkdir(parents=True, exist_ok=True)
-                stage.grab().save(str(options.screenshot))
+                if not stage.grab().save(str(options.screenshot)):
+                    raise OSError("the image could not be saved there")
             except OSError as exc:
                 print(f"cannot write {options.screenshot}: {exc}", file=sys.stderr)
         event_log.close()
@@ -285,10 +307,59 @@ def _run(options: argparse.Namespace) -> int:
 
     kiosk.quit_requested.connect(finish)
     _keep_going_on_errors(kiosk)
+    _log_to_event_log(kiosk)
     stream.start()
     if options.exit_after is not None:
         QTimer.singleShot(int(options.exit_after * 1000), kiosk.request_quit)
     return int(app.exec())
+
+
+def _resolver_worker(argv: list[str]) -> int:
+    """``watchparty-kiosk --resolver-worker URL …``: the resolver's worker, for a frozen
+    bundle, where there is no Python to run ``-m kiosk.resolver.worker`` (never returns)."""
+    _ensure_std_streams()
+    from kiosk.resolver import worker
+
+    worker.main(argv)
+
+
+def _ensure_std_streams() -> None:
+    """A windowed build starts with ``sys.stdout``/``sys.stderr`` set to None even when its
+    parent handed it pipes; the worker answers on file descriptor 1, so reopen them."""
+    if sys.platform.startswith("win"):
+        _adopt_windows_std_handles()
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        try:
+            os.fstat(fd)
+            stream = open(fd, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+        except OSError:
+            stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        setattr(sys, name, stream)
+
+
+def _adopt_windows_std_handles() -> None:
+    """Windows: make file descriptors 1 and 2 the process's standard handles (the pipes
+    QProcess gave it) when the C runtime did not set them up, as in a GUI-subsystem exe."""
+    try:
+        import ctypes
+        import msvcrt
+
+        kernel32 = ctypes.WinDLL("kernel32")  # type: ignore[attr-defined]
+        kernel32.GetStdHandle.restype = ctypes.c_void_p
+        for fd, which in ((1, -11), (2, -12)):  # STD_OUTPUT_HANDLE, STD_ERROR_HANDLE
+            try:
+                os.fstat(fd)
+                continue  # already usable
+            except OSError:
+                pass
+            handle = kernel32.GetStdHandle(which)
+            if handle in (None, 0, ctypes.c_void_p(-1).value):
+                continue
+            os.dup2(msvcrt.open_osfhandle(handle, os.O_WRONLY), fd)  # type: ignore[attr-defined]
+    except (ImportError, OSError, AttributeError):
+        pass
 
 
 def _keep_going_on_errors(kiosk: object) -> None:
@@ -309,6 +380,26 @@ def _keep_going_on_errors(kiosk: object) -> None:
             pass
 
     sys.excepthook = hook
+
+
+def _log_to_event_log(kiosk: Any) -> None:
+    """Why the stream failed (404, refused, a hung server…) is logged by the player and the
+    resolver: send those lines to the event log and the host's diagnostics too."""
+    import logging
+
+    class ToEventLog(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            try:
+                message = record.getMessage()
+                kiosk.last_note = message
+                kiosk.log.write("log", kiosk.clock(), level=record.levelname.lower(),
+                                source=record.name, message=message)
+            except Exception:  # logging must never raise into libVLC's threads
+                self.handleError(record)
+
+    logger = logging.getLogger("kiosk")
+    logger.setLevel(logging.INFO)
+    logger.addHandler(ToEventLog())
 
 
 def render_size(screen: object | None) -> QSize:
@@ -336,14 +427,17 @@ def _pick_screen(screens: list, primary: object, wanted: int | None) -> object |
     return others[0] if others and len(screens) > 1 else primary
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be above zero")
-    return value
+def _bounded(limit: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not 0 < value <= limit:
+            raise argparse.ArgumentTypeError(f"{text!r} must be above zero and at most {limit:g}")
+        return value
+
+    return parse
 
 
 def _size(text: str) -> tuple[int, int]:

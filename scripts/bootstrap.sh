@@ -39,7 +39,7 @@ APT_PACKAGES=(
     libglib2.0-0
 )
 
-# Extra system packages for --test (none yet; the hook is below).
+# Extra system packages for --test (more are added below, once .venv exists).
 APT_TEST_PACKAGES=()
 
 PYTHON_CANDIDATES=(python3.12 python3.11 python3)
@@ -152,6 +152,19 @@ fi
 
 if [ "$WITH_TEST" -eq 1 ]; then
     # Hook: whatever the test suite needs beyond '.[test]' goes here.
+    # The bundle test (tests/packaging/test_bundle.py) freezes the kiosk with PyInstaller,
+    # which needs objdump and this interpreter's shared libpython (Debian ships it apart).
+    APT_TEST_PACKAGES+=(binutils)
+    libpython="$("$VENV/bin/python" - <<'PY'
+import os, sys, sysconfig
+name = sysconfig.get_config_var("INSTSONAME") or ""
+libdir = sysconfig.get_config_var("LIBDIR") or ""
+if name.endswith(".so.1.0") and sys.base_prefix == "/usr" and not os.path.exists(
+        os.path.join(libdir, name)):
+    print(f"libpython{sys.version_info[0]}.{sys.version_info[1]}")
+PY
+)"
+    if [ -n "$libpython" ]; then APT_TEST_PACKAGES+=("$libpython"); fi
     if [ "${#APT_TEST_PACKAGES[@]}" -gt 0 ]; then
         ensure_apt_packages "${APT_TEST_PACKAGES[@]}"
     fi

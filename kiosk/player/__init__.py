@@ -37,6 +37,11 @@ def make_player(render_size: QSize, **options: Any) -> VlcPlayer | NullPlayer:
     if os.environ.get(NO_VLC_ENV, "").strip() not in ("", "0"):
         return NullPlayer(render_size, problem=problem_text(f"{NO_VLC_ENV} is set"))
     try:
+        # A frozen bundle loads its own libVLC, never one installed on the machine; this
+        # must run before ``import vlc``. (No-op from source; raises if the bundle lacks it.)
+        from kiosk.platform import vlcenv
+
+        vlcenv.configure()
         # python-vlc loads libVLC at import; on a broken library path it may raise OSError,
         # NameError, AttributeError or NotImplementedError, or call sys.exit().
         from kiosk.player.vlcplayer import PlayerUnavailable, VlcPlayer

@@ -14,6 +14,10 @@ from kiosk.player.base import PlayerBase, PlayerStats
 def install_hint(platform: str | None = None) -> str:
     """How to get libVLC on this kind of machine, in one sentence for the host."""
     platform = platform if platform is not None else sys.platform
+    if getattr(sys, "frozen", False):
+        # An installed kiosk carries its own VLC: a system VLC would not help.
+        return ("The kiosk's own copy of VLC is damaged: install the kiosk again (its "
+                "settings are kept).")
     if platform.startswith("win"):
         return ("Install VLC 3 (64-bit) from https://www.videolan.org/vlc/ and start the "
                 "kiosk again.")

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signa
 
 import kiosk
 from kiosk.core.resolve import normalise
+from kiosk.platform import frozen
 from kiosk.resolver.outcome import (
     Outcome,
     external_arguments,
@@ -113,8 +114,12 @@ class Resolver(QObject):
         # The worker's own deadline comes a little before the kill, so that normally the
         # host gets its readable answer; the kill stays for a worker that cannot answer.
         worker_timeout = max(self.timeout * 0.8, self.timeout - 5.0)
-        return self.python, worker_arguments(self._source, max_height=self.max_height,
-                                             timeout=worker_timeout, cookies=self.cookies)
+        arguments = worker_arguments(self._source, max_height=self.max_height,
+                                     timeout=worker_timeout, cookies=self.cookies)
+        if frozen.is_frozen() and self.python == sys.executable:
+            # A frozen bundle has no Python for ``-m``: its own executable is the worker.
+            return frozen.worker_command(arguments)
+        return self.python, arguments
 
     def _environment(self) -> QProcessEnvironment:
         env = QProcessEnvironment.systemEnvironment()
