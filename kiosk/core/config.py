@@ -258,6 +258,8 @@ class Config:
     overlay: Overlay = Overlay()
     stream: StreamSettings = StreamSettings()
     message: str = ""
+    # A short line from the organisers' feed for the hall (issue 5); "" when there is none.
+    announcement: str = ""
     keys: Mapping[Action, tuple[str, ...]] = field(default_factory=lambda: key_table({}))
 
     def running(self) -> Programme:
@@ -319,7 +321,8 @@ def compose(text: str, name: str) -> yaml.Node:
         problem = exc.problem or exc.context or "not valid YAML"
         # "found unexpected end of stream" points past the last line; the place where the
         # unfinished thing (a quote, a bracket) began is what the host needs.
-        if exc.context_mark is not None and "end of stream" in problem:
+        if exc.context_mark is not None and ("end of stream" in problem
+                                             or "stream end" in problem):
             mark = exc.context_mark
             problem = f"{exc.context} that is never closed"
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -1,0 +1,223 @@
+"""Organisers' feeds: validate a YAML/JSON feed document and merge it over the local config.
+
+A feed has the shape of the config's own ``programme``, ``delay``, ``awards`` and ``slides``
+sections (the very same declared fields) plus ``announcement``. Everything here is pure:
+fetching, caching and showing a feed belong to later layers (issue 5).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kiosk.core.config import (
+    SCHEMA,
+    Award,
+    Config,
+    _award,
+    _items,
+    _place,
+    _slide,
+    compose,
+)
+from kiosk.core.errors import ConfigError, ConfigInvalid
+from kiosk.core.programme import Delay, Programme
+from kiosk.core.schema import (
+    Context,
+    Field,
+    Integer,
+    Record,
+    Text,
+    convert_node,
+    is_missing,
+)
+
+ANNOUNCEMENT = Field(
+    "announcement",
+    Text(nonempty=False, max_length=300),
+    "A short notice from the organisers for the host and the hall (plain text, not markup). "
+    'An empty string ("") withdraws the previous one; leaving the key out keeps it.',
+)
+
+FEED_SCHEMA = Record(
+    "feed",
+    [
+        SCHEMA.fields["programme"],
+        SCHEMA.fields["delay"],
+        SCHEMA.fields["awards"],
+        SCHEMA.fields["slides"],
+        ANNOUNCEMENT,
+        Field("schema_version", Integer(1, 1), "Always 1 for now."),
+    ],
+    doc="An organisers' feed: what it names replaces the config's; what it omits stays.",
+)
+
+
+@dataclass(frozen=True)
+class FeedDocument:
+    """A validated feed, not yet placed on an event's time line (that needs the Config).
+
+    ``None`` means the feed does not name that section. ``marks`` locate every key path in
+    ``source`` (line and column, or CSV row and column); ``labels`` renames key paths in
+    messages (a CSV feed names its header columns instead).
+    """
+
+    source: str
+    programme: tuple[dict[str, Any], ...] | None = None
+    delay: dict[str, Any] | None = None
+    awards: tuple[Award, ...] | None = None
+    slides: tuple[dict[str, Any], ...] | None = None
+    announcement: str | None = None
+    marks: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+def parse_feed(text: str, name: str, *, base_dir: Path | None = None,
+               lenient: bool = False) -> FeedDocument:
+    """Validate a YAML or JSON feed; raises ConfigInvalid with every problem found."""
+    return document_from_node(compose(_json_tabs(text), name), name, base_dir=base_dir,
+                              lenient=lenient)
+
+
+def load_feed(path: Path, *, lenient: bool = False) -> FeedDocument:
+    """Read a feed file: ``.csv`` is a spreadsheet export, anything else YAML or JSON."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigInvalid([ConfigError(name, 1, 1, "", "file not found")]) from None
+    except UnicodeDecodeError:
+        raise ConfigInvalid([ConfigError(name, 1, 1, "",
+                                         "is not UTF-8 text (save it as UTF-8)")]) from None
+    except OSError as exc:
+        raise ConfigInvalid([ConfigError(name, 1, 1, "", f"cannot be read: {exc.strerror}")]) \
+            from None
+    if path.suffix.lower() == ".csv":
+        from kiosk.core.feedcsv import parse_csv
+
+        return parse_csv(text, name)
+    return parse_feed(text, name, base_dir=path.parent, lenient=lenient)
+
+
+def document_from_node(node: yaml.Node, name: str, *, base_dir: Path | None = None,
+                       lenient: bool = False,
+                       labels: Mapping[str, str] | None = None) -> FeedDocument:
+    """Validate a node tree (from YAML, JSON or a CSV) against ``FEED_SCHEMA``."""
+    ctx = Context(file=name, base_dir=base_dir, lenient=lenient)
+    values = convert_node(FEED_SCHEMA, node, ctx, "")
+    labels = dict(labels or {})
+    if not is_missing(values):
+        _check_award_names(values.get("awards", ()), ctx)
+    if ctx.errors or is_missing(values):
+        raise ConfigInvalid(_relabel(ctx.errors, labels))
+    return FeedDocument(
+        source=name,
+        programme=values.get("programme"),
+        delay=values.get("delay"),
+        awards=tuple(_award(a) for a in values["awards"]) if "awards" in values else None,
+        slides=values.get("slides"),
+        announcement=values.get("announcement"),
+        marks=dict(ctx.marks),
+        labels=labels,
+    )
+
+
+def merge(config: Config, feed: FeedDocument) -> Config:
+    """The config as the feed updates it; raises ConfigInvalid if the feed's times do not fit.
+
+    The feed's programme replaces the whole running order and its delay the config's; its
+    awards replace the config's awards of the same name (local ones it omits stay, new ones
+    follow them); its slides replace the slides; its announcement replaces the announcement.
+    """
+    errors: list[ConfigError] = []
+
+    def fail(path: str, message: str) -> None:
+        line, column = feed.marks.get(path, (1, 1))
+        errors.append(ConfigError(feed.source, line, column, feed.labels.get(path, path),
+                                  message))
+
+    event = config.event
+    changes: dict[str, Any] = {}
+    if feed.programme is not None:
+        items = resolve_items(config, feed.programme, fail)
+        changes["programme"] = Programme(event.start, event.end, items)
+    if feed.delay is not None:
+        changes["delay"] = _delay(config, feed.delay, fail)
+    if errors:
+        raise ConfigInvalid(errors)
+    if feed.awards is not None:
+        changes["awards"] = merge_awards(config.awards, feed.awards)
+    if feed.slides is not None:
+        changes["slides"] = tuple(_slide(s, config.slideshow.duration) for s in feed.slides)
+    if feed.announcement is not None:
+        changes["announcement"] = feed.announcement
+    return dataclasses.replace(config, **changes)
+
+
+def resolve_items(config: Config, raw: tuple[dict[str, Any], ...],
+                  fail: Callable[[str, str], None]) -> tuple[Any, ...]:
+    """Programme items on the event's time line, in its zone and on its date.
+
+    A thin wrapper: config.py's ``_items`` does exactly this for the config's own programme.
+    """
+    event = config.event
+    return _items(raw, event.timezone, event.start, event.end, fail)
+
+
+def merge_awards(local: tuple[Award, ...], fed: tuple[Award, ...]) -> tuple[Award, ...]:
+    """Fed awards replace local ones of the same name (case and spacing ignored), in place;
+    fed awards the config does not have follow the local ones, in the feed's order."""
+    by_name = {award_key(a.name): a for a in fed}
+    merged = [by_name.pop(award_key(a.name), a) for a in local]
+    return (*merged, *by_name.values())
+
+
+def award_key(name: str) -> str:
+    """What identifies an award across the config and its feeds."""
+    return " ".join(name.split()).casefold()
+
+
+def _delay(config: Config, raw: dict[str, Any], fail: Callable[[str, str], None]) -> Delay | None:
+    event = config.event
+    since = raw.get("since")
+    since_at = event.start if since is None else _place(
+        since, event.timezone, event.start - timedelta(hours=12), "delay.since", fail)
+    if since_at is None:
+        return None
+    return Delay(raw["by"], since_at)
+
+
+def _check_award_names(awards: tuple[dict[str, Any], ...], ctx: Context) -> None:
+    """Awards merge by name, so a feed may not name one award twice."""
+    seen: dict[str, int] = {}
+    for i, award in enumerate(awards):
+        key = award_key(award["name"])
+        if key in seen:
+            path = f"awards[{i}].name"
+            line, column = ctx.marks.get(path, (1, 1))
+            ctx.errors.append(ConfigError(ctx.file, line, column, path,
+                                          f"{award['name']!r} is already awards[{seen[key]}]; "
+                                          "an award may appear once"))
+        else:
+            seen[key] = i
+
+
+def _relabel(errors: list[ConfigError], labels: Mapping[str, str]) -> list[ConfigError]:
+    if not labels:
+        return errors
+    return [dataclasses.replace(e, path=labels.get(e.path, e.path)) for e in errors]
+
+
+def _json_tabs(text: str) -> str:
+    """JSON may be indented with tabs, which YAML rejects. A literal tab cannot occur inside a
+    JSON string, so in a JSON document every tab is a space (same line, same column)."""
+    if text.lstrip("\ufeff \r\n\t")[:1] in ("{", "["):
+        return text.replace("\t", " ")
+    return text
+
