@@ -277,9 +277,16 @@ def load(path: Path, *, system_zone: tzinfo | None = None, lenient: bool = False
     ``lenient``: files it names but cannot find are warnings (appended to ``warnings``),
     not errors; the running kiosk loads this way, ``check`` does not.
     """
+    text = read_document(path)
+    return loads(text, str(path), base_dir=path.parent, system_zone=system_zone,
+                 lenient=lenient, warnings=warnings)
+
+
+def read_document(path: Path, *, encoding: str = "utf-8") -> str:
+    """A config or feed file's text; raises ConfigInvalid saying where and what went wrong."""
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding=encoding)
     except FileNotFoundError:
         raise ConfigInvalid([ConfigError(name, 1, 1, "", "file not found")]) from None
     except IsADirectoryError:
@@ -293,8 +300,6 @@ def load(path: Path, *, system_zone: tzinfo | None = None, lenient: bool = False
     except OSError as exc:
         raise ConfigInvalid([ConfigError(name, 1, 1, "", f"cannot be read: {exc.strerror}")]) \
             from None
-    return loads(text, name, base_dir=path.parent, system_zone=system_zone, lenient=lenient,
-                 warnings=warnings)
 
 
 def loads(text: str, name: str, *, base_dir: Path | None = None,

@@ -25,6 +25,7 @@ from kiosk.core.config import (
     _place,
     _slide,
     compose,
+    read_document,
 )
 from kiosk.core.errors import ConfigError, ConfigInvalid
 from kiosk.core.programme import Delay, Programme
@@ -88,16 +89,8 @@ def parse_feed(text: str, name: str, *, base_dir: Path | None = None,
 def load_feed(path: Path, *, lenient: bool = False) -> FeedDocument:
     """Read a feed file: ``.csv`` is a spreadsheet export, anything else YAML or JSON."""
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigInvalid([ConfigError(name, 1, 1, "", "file not found")]) from None
-    except UnicodeDecodeError:
-        raise ConfigInvalid([ConfigError(name, 1, 1, "",
-                                         "is not UTF-8 text (save it as UTF-8)")]) from None
-    except OSError as exc:
-        raise ConfigInvalid([ConfigError(name, 1, 1, "", f"cannot be read: {exc.strerror}")]) \
-            from None
+    # utf-8-sig: spreadsheet exports often start with a byte-order mark.
+    text = read_document(path, encoding="utf-8-sig")
     if path.suffix.lower() == ".csv":
         from kiosk.core.feedcsv import parse_csv
 
