@@ -61,6 +61,13 @@ class Context:
         mark = node.start_mark
         self.errors.append(ConfigError(self.file, mark.line + 1, mark.column + 1, path, message))
 
+    def path(self, text: str) -> Path:
+        """A file path as the config wrote it: ``~`` expanded, relative to the config's folder."""
+        found = Path(text).expanduser()
+        if not found.is_absolute() and self.base_dir is not None:
+            found = self.base_dir / found
+        return found
+
     def mark(self, path: str, node: Node) -> None:
         self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -274,9 +281,7 @@ class Source(Type):
         text = _scalar_text(node).strip()
         if "://" in text:
             return text
-        local = Path(text).expanduser()
-        if not local.is_absolute() and ctx.base_dir is not None:
-            local = ctx.base_dir / local
+        local = ctx.path(text)
         if not local.is_file():
             raise Missing(f"no video file at {str(local)!r}; expected {self.expected}",
                           keep=str(local))
@@ -292,9 +297,7 @@ class ImageFile(Type):
 
     def convert(self, node: Node, ctx: Context, path: str) -> Path:
         text = _scalar_text(node).strip()
-        image = Path(text).expanduser()
-        if not image.is_absolute() and ctx.base_dir is not None:
-            image = ctx.base_dir / image
+        image = ctx.path(text)
         if image.suffix.lower() not in self.suffixes:
             raise Invalid(f"{text!r} is not {self.expected}")
         if not image.is_file():
@@ -314,9 +317,7 @@ class ExistingFile(Type):
 
     def convert(self, node: Node, ctx: Context, path: str) -> Path:
         text = _scalar_text(node).strip()
-        found = Path(text).expanduser()
-        if not found.is_absolute() and ctx.base_dir is not None:
-            found = ctx.base_dir / found
+        found = ctx.path(text)
         if not found.is_file():
             raise Missing(f"{self.what} not found: {str(found)!r}")
         return found
