@@ -212,13 +212,6 @@ class Award:
     description: str = ""
     categories: tuple[Category, ...] = ()
 
-    def laureate_ids(self, award_index: int) -> list[tuple[int, int, int]]:
-        return [
-            (award_index, c, n)
-            for c, category in enumerate(self.categories)
-            for n in range(len(category.laureates))
-        ]
-
 
 @dataclass(frozen=True)
 class Overlay:

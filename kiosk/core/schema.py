@@ -11,7 +11,7 @@ import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -549,10 +549,3 @@ def format_duration(value: timedelta) -> str:
     parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else "",
              f"{seconds}s" if seconds else ""]
     return "".join(parts) or "0s"
-
-
-def event_date(value: datetime | time, default: date) -> datetime:
-    """A naive datetime for a When value, on ``default``'s date when only a time was given."""
-    if isinstance(value, datetime):
-        return value
-    return datetime.combine(default, value)

@@ -195,7 +195,7 @@ def compose(
         entries = loop_entries(config)
         since = state.loop_since or loop_since
         index = loop_position(entries, state.loop_first, since, now)
-        view["slide"] = _slide(config, entries, index, state, now)
+        view["slide"] = _slide(config, entries, index)
         award = entries[index].award if entries else None
         if award is not None:
             view["board"] = board_for_slide(config, state, award, now)
@@ -252,8 +252,7 @@ def _countdown(config: Config, moment: Moment) -> CountdownView:
     )
 
 
-def _slide(config: Config, entries: tuple[LoopEntry, ...], index: int, state: State,
-           now: datetime) -> SlideView:
+def _slide(config: Config, entries: tuple[LoopEntry, ...], index: int) -> SlideView:
     fade = config.slideshow.transition == "fade"
     if not entries:
         return SlideView(kind="text", title=config.event.title, body=config.event.subtitle,
