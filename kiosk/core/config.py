@@ -150,6 +150,15 @@ SCHEMA = Record(
             Field("event_clock", Boolean(),
                   "Also show the event's own time when its zone differs (default true)."),
         ]), "The now/next bar over the video and slides."),
+        Field("feeds", ListOf(Record("feed", [
+            Field("url", Url(), "Where the organisers publish it (YAML, JSON or CSV).", True),
+            Field("every", Duration(minimum=timedelta(seconds=10),
+                                    maximum=timedelta(hours=1)),
+                  "How often to look for changes (default 1m)."),
+            Field("format", Choice(["auto", "yaml", "json", "csv"]),
+                  "auto (the default) tells CSV by its address or content type."),
+        ])), "The organisers' feeds: running order, delay, awards, slides, announcement. "
+             "What a feed names replaces this file's; later feeds win."),
         Field("message", Text(max_length=300),
               "The message the message key puts up (a volunteer can type another)."),
         Field("keys", KeyTable([a.value for a in Action]),
@@ -188,6 +197,8 @@ class Slide:
     body: str = ""  # the text or the quote
     author: str = ""
     image: Path | None = None
+    # A remote image's address; ``image`` is then its cached copy once downloaded (None before).
+    image_url: str = ""
     url: str = ""
     caption: str = ""
 
@@ -237,6 +248,36 @@ class Slideshow:
     transition: str = "fade"
 
 
+def award_key(name: str) -> str:
+    """What identifies an award (or a category, or a laureate) across the config and its
+    feeds: the name with case and spacing ignored."""
+    return " ".join(name.split()).casefold()
+
+
+LaureateId = tuple[str, str, str]  # award, category and laureate, each by award_key
+
+
+def laureate_ids(config_awards: tuple[Award, ...], *, announced: bool | None = None
+                 ) -> tuple[LaureateId, ...]:
+    """Every laureate's id in board order; only the (not) announced ones if ``announced`` says."""
+    return tuple(
+        (award_key(award.name), award_key(category.name), award_key(laureate.name))
+        for award in config_awards
+        for category in award.categories
+        for laureate in category.laureates
+        if announced is None or laureate.announced is announced
+    )
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """An organisers' feed the kiosk follows."""
+
+    url: str
+    every: timedelta = timedelta(minutes=1)
+    format: str = "auto"
+
+
 @dataclass(frozen=True)
 class Config:
     event: Event
@@ -253,6 +294,7 @@ class Config:
     message: str = ""
     # A short line from the organisers' feed for the hall (issue 5); "" when there is none.
     announcement: str = ""
+    feeds: tuple[FeedSource, ...] = ()
     keys: Mapping[Action, tuple[str, ...]] = field(default_factory=lambda: key_table({}))
 
     def running(self) -> Programme:
@@ -405,6 +447,7 @@ def _build(values: dict[str, Any], ctx: Context, system_zone: tzinfo | None) -> 
         overlay=Overlay(**values.get("overlay", {})),
         stream=StreamSettings(**values.get("stream", {})),
         message=values.get("message", ""),
+        feeds=tuple(FeedSource(**f) for f in values.get("feeds", ())),
         keys=keys,
     )
 
@@ -496,7 +539,8 @@ def _slide(raw: dict[str, Any], default: timedelta) -> Slide:
         title=raw.get("title", ""),
         body=raw.get("text", raw.get("quote", "")),
         author=raw.get("author", ""),
-        image=raw.get("image"),
+        image=raw.get("image") if isinstance(raw.get("image"), Path) else None,
+        image_url=raw["image"] if isinstance(raw.get("image"), str) else "",
         url=raw.get("qr", ""),
         caption=raw.get("caption", ""),
     )
@@ -520,7 +564,10 @@ def _hours(span: timedelta) -> str:
 
 
 def _localise(naive: datetime, zone: ZoneInfo, path: str, fail: Any) -> datetime | None:
-    """Wall time in ``zone`` → UTC; a time skipped by a clock change is an error."""
+    """Wall time in ``zone`` (or the zone the value names) → UTC; a time skipped by a clock
+    change is an error."""
+    if isinstance(naive.tzinfo, ZoneInfo):
+        zone, naive = naive.tzinfo, naive.replace(tzinfo=None)
     aware = naive.replace(tzinfo=zone)
     if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
         fail(path, f"{naive:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks "
@@ -531,9 +578,12 @@ def _localise(naive: datetime, zone: ZoneInfo, path: str, fail: Any) -> datetime
 
 def _place(value: datetime | time, zone: ZoneInfo, reference: datetime, path: str,
            fail: Any) -> datetime | None:
-    """A When value as an instant; a bare time lands on the first day at or after ``reference``."""
+    """A When value as an instant; a bare time lands on the first day at or after ``reference``
+    (in the zone the value names, if it names one)."""
     if isinstance(value, datetime):
         return _localise(value, zone, path, fail)
+    if isinstance(value.tzinfo, ZoneInfo):
+        zone, value = value.tzinfo, value.replace(tzinfo=None)
     day: date = reference.astimezone(zone).date()
     for _ in range(2):
         naive = datetime.combine(day, value)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from kiosk.core.actions import Action
+from kiosk.core.config import LaureateId
 from kiosk.core.programme import Delay, Moment, Phase, Programme
 
 
@@ -42,7 +43,6 @@ MANUAL_SCENES = {
     Action.AWARDS: Scene.AWARDS,
     Action.COUNTDOWN: Scene.COUNTDOWN,
 }
-LaureateId = tuple[int, int, int]  # award, category, laureate
 
 
 @dataclass(frozen=True)
@@ -153,11 +153,11 @@ def apply(state: State, action: Action, programme: Programme, now: datetime,
             return replace(state, diagnostics=not state.diagnostics)
         case Action.DELAY_MORE:
             # From now on, on top of the programme as it runs: what already ran stays put.
-            return _rehold(replace(state, delays=(*state.delays, Delay(DELAY_STEP, now))),
+            return rehold(replace(state, delays=(*state.delays, Delay(DELAY_STEP, now))),
                            base)
         case Action.DELAY_LESS:
             # Takes back the latest press (the config's own delay is the organisers').
-            return _rehold(replace(state, delays=state.delays[:-1]), base)
+            return rehold(replace(state, delays=state.delays[:-1]), base)
         case Action.REVEAL:
             hidden = [i for i in laureates if i not in state.revealed]
             held = _hold(state, Scene.AWARDS, programme, now)
@@ -183,7 +183,7 @@ def move_slide(state: State, step: int, current_index: int, now: datetime) -> St
     return replace(state, loop_first=current_index + step, loop_since=now)
 
 
-def _rehold(state: State, base: Programme) -> State:
+def rehold(state: State, base: Programme) -> State:
     """A volunteer's choice ends at the boundary that follows it in the programme as it
     now runs: a delay pressed after the choice moves its end too."""
     if state.hold is None:

@@ -24,6 +24,7 @@ from kiosk.core.config import (
     _items,
     _place,
     _slide,
+    award_key,
     compose,
     read_document,
 )
@@ -169,11 +170,6 @@ def merge_awards(local: tuple[Award, ...], fed: tuple[Award, ...]) -> tuple[Awar
     by_name = {award_key(a.name): a for a in fed}
     merged = [by_name.pop(award_key(a.name), a) for a in local]
     return (*merged, *by_name.values())
-
-
-def award_key(name: str) -> str:
-    """What identifies an award across the config and its feeds."""
-    return " ".join(name.split()).casefold()
 
 
 def _delay(config: Config, raw: dict[str, Any], fail: Callable[[str, str], None]) -> Delay | None:

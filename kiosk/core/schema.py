@@ -208,7 +208,10 @@ class TimeZone(Type):
     expected = "an IANA time zone such as Europe/Moscow"
 
     def convert(self, node: Node, ctx: Context, path: str) -> ZoneInfo:
-        text = _scalar_text(node).strip()
+        return self.zone(_scalar_text(node).strip())
+
+    def zone(self, text: str) -> ZoneInfo:
+        """The zone named ``text``; raises Invalid with the nearest real name as a hint."""
         try:
             if "/" in text or text == "UTC":
                 return ZoneInfo(text)
@@ -224,7 +227,12 @@ class TimeZone(Type):
 
 
 class When(Type):
-    """A wall-clock time (18:30) or a date and time (2021-02-06 18:30), both in the event's zone."""
+    """A wall-clock time (18:30) or a date and time (2021-02-06 18:30), in the event's zone.
+
+    A zone may follow (``18:30 Europe/Vilnius``, ``2021-02-06 16:30 UTC``): organisers in
+    another country can then write their own clock time. The value then carries that zone as
+    its ``tzinfo``.
+    """
 
     def __init__(self, *, allow_time: bool = True) -> None:
         self.allow_time = allow_time
@@ -236,6 +244,13 @@ class When(Type):
 
     def convert(self, node: Node, ctx: Context, path: str) -> datetime | time:
         text = _scalar_text(node).strip()
+        rest, _, last = text.rpartition(" ")
+        if rest.strip() and last[:1].isalpha():
+            # "18:30 Europe/Vilnius": the last word names a zone (a time starts with a digit).
+            return self._value(rest.strip()).replace(tzinfo=TimeZone().zone(last))
+        return self._value(text)
+
+    def _value(self, text: str) -> datetime | time:
         match = _DATETIME.match(text)
         try:
             if match:
@@ -252,9 +267,9 @@ class When(Type):
         raise Invalid(f"expected {self.expected}, got {text!r}")
 
     def json_schema(self) -> dict[str, Any]:
-        pattern = r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2})?$"
+        pattern = r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2})?( \S+)?$"
         if self.allow_time:
-            pattern = r"^(\d{4}-\d{2}-\d{2}[T ])?\d{1,2}:\d{2}(:\d{2})?$"
+            pattern = r"^(\d{4}-\d{2}-\d{2}[T ])?\d{1,2}:\d{2}(:\d{2})?( \S+)?$"
         return {"type": "string", "pattern": pattern}
 
 
@@ -292,11 +307,16 @@ class Source(Type):
 
 
 class ImageFile(Type):
-    expected = "the path of a PNG, JPEG or SVG image"
+    """A local image file, or an http(s) address of one (downloaded and cached by the kiosk;
+    returned as the address string)."""
+
+    expected = "the path of a PNG, JPEG or SVG image, or its https:// address"
     suffixes = (".png", ".jpg", ".jpeg", ".svg", ".webp", ".gif", ".bmp")
 
-    def convert(self, node: Node, ctx: Context, path: str) -> Path:
+    def convert(self, node: Node, ctx: Context, path: str) -> Path | str:
         text = _scalar_text(node).strip()
+        if text.lower().startswith(("http://", "https://")):
+            return Url().convert(node, ctx, path)
         image = ctx.path(text)
         if image.suffix.lower() not in self.suffixes:
             raise Invalid(f"{text!r} is not {self.expected}")

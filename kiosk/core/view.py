@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from kiosk.core.actions import DESCRIPTIONS
-from kiosk.core.config import Award, Config, Slide
-from kiosk.core.director import Decision, Health, LaureateId, Scene, State
+from kiosk.core.config import Award, Config, LaureateId, Slide, award_key, laureate_ids
+from kiosk.core.director import Decision, Health, Scene, State
 from kiosk.core.programme import Item, Moment, Phase, clock_text, countdown_text, day_text
 
 BOARD_MIN_DURATION = timedelta(seconds=15)
@@ -135,7 +135,9 @@ class LoopEntry:
 
 def loop_entries(config: Config) -> tuple[LoopEntry, ...]:
     """The between-sessions loop: the slides, then the awards boards."""
-    entries = [LoopEntry(s, None, s.duration) for s in config.slides]
+    # A remote image not downloaded yet has no picture to show: its slide waits.
+    entries = [LoopEntry(s, None, s.duration) for s in config.slides
+               if s.kind != "image" or s.image is not None]
     if config.slideshow.awards:
         board_time = max(BOARD_MIN_DURATION, config.slideshow.duration)
         entries += [LoopEntry(None, i, board_time) for i in range(len(config.awards))]
@@ -158,13 +160,7 @@ def loop_position(entries: tuple[LoopEntry, ...], first: int, since: datetime,
 
 def hidden_laureates(config: Config) -> tuple[LaureateId, ...]:
     """Laureates the config has not marked announced, in board order."""
-    return tuple(
-        (a, c, n)
-        for a, award in enumerate(config.awards)
-        for c, category in enumerate(award.categories)
-        for n, laureate in enumerate(category.laureates)
-        if not laureate.announced
-    )
+    return laureate_ids(config.awards, announced=False)
 
 
 def compose(
@@ -282,23 +278,25 @@ def _board(config: Config, state: State, now: datetime) -> BoardView:
     if state.revealed_at is not None and now - state.revealed_at < REVEAL_HIGHLIGHT:
         age = max(0.0, (now - state.revealed_at).total_seconds())
     return BoardView(
-        awards=tuple(_award(a, award, state, newest if age is not None else None)
-                     for a, award in enumerate(config.awards)),
+        awards=tuple(_award(award, state, newest if age is not None else None)
+                     for award in config.awards),
         reveal_age=age,
     )
 
 
-def _award(a: int, award: Award, state: State, newest: LaureateId | None) -> AwardView:
+def _award(award: Award, state: State, newest: LaureateId | None) -> AwardView:
     categories = []
-    for c, category in enumerate(award.categories):
+    a = award_key(award.name)
+    for category in award.categories:
+        c = award_key(category.name)
         laureates = tuple(
             LaureateView(
                 name=lau.name,
                 citation=lau.citation,
-                revealed=lau.announced or (a, c, n) in state.revealed,
-                highlight=(a, c, n) == newest,
+                revealed=lau.announced or (a, c, award_key(lau.name)) in state.revealed,
+                highlight=(a, c, award_key(lau.name)) == newest,
             )
-            for n, lau in enumerate(category.laureates)
+            for lau in category.laureates
         )
         shown = tuple(lv for lv in laureates if lv.revealed)
         categories.append(CategoryView(category.name, shown, pending=not shown))
