@@ -13,5 +13,6 @@ os.environ.setdefault("WATCHPARTY_KIOSK_AUDIO", "dummy")
 
 @pytest.fixture(autouse=True)
 def _own_state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """The last-good config copy goes to a fresh folder, never the user's."""
+    """The last-good config copy and the feed cache go to fresh folders, never the user's."""
     monkeypatch.setenv("WATCHPARTY_KIOSK_STATE", str(tmp_path_factory.mktemp("state")))
+    monkeypatch.setenv("WATCHPARTY_KIOSK_CACHE", str(tmp_path_factory.mktemp("cache")))

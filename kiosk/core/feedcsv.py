@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 import yaml
 from yaml.error import Mark
 
+from kiosk.core.config import award_key
 from kiosk.core.errors import ConfigError, ConfigInvalid
-from kiosk.core.feeds import FeedDocument, award_key, document_from_node
+from kiosk.core.feeds import FeedDocument, document_from_node
 from kiosk.core.schema import _nearest
 
 # The running order: one item per row, the same keys as a programme item in the config.

@@ -37,3 +37,12 @@ def state_dir() -> Path:
     if override:
         return Path(override)
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Per-user cache: the organisers' feeds and their pictures, kept for offline starts.
+    WATCHPARTY_KIOSK_CACHE overrides it."""
+    override = os.environ.get("WATCHPARTY_KIOSK_CACHE")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))

@@ -7,7 +7,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import segno
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPixmap
 
 QR_QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
@@ -69,6 +69,55 @@ def load_image(path: Path, bound: QSize) -> QImage | None:
         image = image.scaled(bound, Qt.AspectRatioMode.KeepAspectRatio,
                              Qt.TransformationMode.SmoothTransformation)
     return image
+
+
+# A downloaded picture larger than this (in pixels) is refused: a small file can unpack into
+# gigabytes (a "decompression bomb"), and no TV shows more than 8K anyway.
+MAX_PIXELS = 7680 * 4320
+
+
+def check_image_bytes(data: bytes) -> str | None:
+    """Decode a downloaded picture fully; None when it is whole and drawable, else why not.
+
+    Safe on any thread (QImage and QImageReader are reentrant). Run before a picture is
+    cached, so a broken or truncated file is never shown half-drawn.
+    """
+    cut = _cut_short(data)
+    if cut:
+        return cut
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    if not buffer.open(QIODevice.OpenModeFlag.ReadOnly):
+        return "could not be read"
+    reader = QImageReader(buffer)
+    size = reader.size()
+    if not size.isValid() or size.isEmpty():
+        return f"not a picture Qt can read ({reader.errorString()})"
+    if size.width() * size.height() > MAX_PIXELS:
+        return f"too large: {size.width()}x{size.height()} pixels (at most 7680x4320)"
+    image = reader.read()
+    if image.isNull():
+        return f"broken picture: {reader.errorString()}"
+    return None
+
+
+def _cut_short(data: bytes) -> str | None:
+    """Some decoders draw what they got of a truncated file and call it good (JPEG, BMP):
+    check that the file ends where its own format says it does."""
+    end = data.rstrip(b"\0\r\n ")
+    if data.startswith(b"\xff\xd8") and not end.endswith(b"\xff\xd9"):
+        return "broken picture: the JPEG data stops before its end"
+    if data.startswith(b"\x89PNG") and not end.endswith(b"IEND\xaeB`\x82"):
+        return "broken picture: the PNG data stops before its end"
+    if data.startswith(b"BM") and len(data) >= 6 and int.from_bytes(data[2:6], "little") > len(
+            data):
+        return "broken picture: the BMP data stops before its end"
+    if (data.startswith(b"RIFF") and data[8:12] == b"WEBP"
+            and int.from_bytes(data[4:8], "little") + 8 > len(data)):
+        return "broken picture: the WebP data stops before its end"
+    if data.startswith(b"GIF8") and not end.endswith(b"\x3b"):
+        return "broken picture: the GIF data stops before its end"
+    return None
 
 
 @cache

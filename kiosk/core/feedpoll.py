@@ -1,0 +1,313 @@
+"""One look at an organisers' feed: fetch, validate, fetch its images, cache; and the host's view.
+
+``poll`` is synchronous and runs off the GUI thread (the app's feed service) or inline
+(``check --refresh``, ``snapshot --refresh``). It never raises for a network or document
+problem: the ``Outcome`` says what happened. ``FeedStatus`` is what the kiosk knows about one
+feed; ``effective`` folds the good documents over the config; ``status_line`` and
+``problem_lines`` are the words the host sees.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from enum import StrEnum
+from pathlib import PurePosixPath
+from urllib.parse import urlparse
+
+import requests
+
+from kiosk.core.config import Config, FeedSource, Slide
+from kiosk.core.errors import ConfigInvalid
+from kiosk.core.feedcache import CachedDocument, FeedCache
+from kiosk.core.feeds import FeedDocument, merge, parse_feed
+from kiosk.core.fetch import FetchError, Limits, fetch, sniff_image
+
+# Checks a downloaded picture by decoding it; returns None when it is good, else the reason.
+ImageCheck = Callable[[bytes], "str | None"]
+DEFAULT_LIMITS = Limits()
+# Remote pictures the kiosk will draw: raster formats only (an SVG can pull in other files).
+RASTER = ("png", "jpeg", "gif", "webp", "bmp")
+
+
+class Result(StrEnum):
+    UPDATED = "updated"  # a new good document
+    UNCHANGED = "unchanged"  # the server said 304, or sent the very same bytes again
+    REJECTED = "rejected"  # the document is broken; the last good one stays
+    FAILED = "failed"  # no document at all (network, HTTP status, size)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: Result
+    at: datetime
+    document: FeedDocument | None = None
+    digest: str = ""  # sha256 of the body this outcome is about ("" when none arrived)
+    reason: str = ""  # one line for the host (FAILED, REJECTED)
+    errors: tuple[str, ...] = ()  # every problem found in a REJECTED document
+    warnings: tuple[str, ...] = ()  # pictures that could not be used, and the like
+    bytes_received: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class FeedStatus:
+    """What the kiosk knows about one feed."""
+
+    source: FeedSource
+    document: FeedDocument | None = None  # the last good document, in force
+    digest: str = ""  # its body's sha256
+    updated_at: datetime | None = None  # when it was last fetched or confirmed unchanged
+    offline_since: datetime | None = None  # the first failure since the last answer
+    reason: str = ""  # why the latest look failed or was rejected
+    rejected_digest: str = ""  # the broken body the server still serves
+    warnings: tuple[str, ...] = ()
+    failures: int = 0  # failed looks in a row (for the backoff)
+
+    def after(self, outcome: Outcome) -> FeedStatus:
+        """The status once ``outcome`` is known."""
+        match outcome.result:
+            case Result.UPDATED:
+                return dataclasses.replace(
+                    self, document=outcome.document, digest=outcome.digest,
+                    updated_at=outcome.at, offline_since=None, reason="", rejected_digest="",
+                    warnings=outcome.warnings, failures=0)
+            case Result.UNCHANGED:
+                return dataclasses.replace(self, updated_at=outcome.at, offline_since=None,
+                                           failures=0)
+            case Result.REJECTED:
+                return dataclasses.replace(self, reason=outcome.reason,
+                                           rejected_digest=outcome.digest, offline_since=None,
+                                           failures=0)
+            case Result.FAILED:
+                return dataclasses.replace(self, reason=outcome.reason,
+                                           offline_since=self.offline_since or outcome.at,
+                                           failures=self.failures + 1)
+
+
+def poll(source: FeedSource, base: Config, session: requests.Session, cache: FeedCache,
+         known: FeedStatus, *, limits: Limits = DEFAULT_LIMITS,
+         check_image: ImageCheck | None = None,
+         now: Callable[[], datetime] | None = None) -> Outcome:
+    """Look at one feed once. A good new document is cached (with its pictures) before it is
+    returned; an unchanged one costs a conditional request and no parsing."""
+    clock = now or (lambda: datetime.now(UTC))
+    try:
+        fetched = fetch(session, source.url, limits=limits)
+    except FetchError as exc:
+        return Outcome(Result.FAILED, clock(), reason=str(exc))
+
+    def counted(outcome: Outcome) -> Outcome:
+        return dataclasses.replace(outcome, bytes_received=fetched.bytes_received,
+                                   seconds=fetched.seconds)
+
+    digest = hashlib.sha256(fetched.body).hexdigest()
+    if fetched.not_modified or digest in (known.digest, known.rejected_digest):
+        if digest == known.rejected_digest and digest != known.digest:
+            return counted(Outcome(Result.REJECTED, clock(), digest=digest,
+                                   reason=known.reason))
+        _touch(cache, source.url, clock())
+        return counted(Outcome(Result.UNCHANGED, clock(), digest=digest))
+    try:
+        document = parse(fetched.body, source, fetched.content_type)
+        merge(base, document)  # the times must fit the event too
+    except ConfigInvalid as exc:
+        lines = tuple(str(e) for e in exc.errors)
+        return counted(Outcome(Result.REJECTED, clock(), digest=digest, reason=lines[0],
+                               errors=lines))
+    warnings = tuple(fetch_images(image_urls(document), session, cache, limits=limits,
+                                  check_image=check_image))
+    try:
+        cache.save(CachedDocument(url=source.url, body=fetched.body,
+                                  content_type=fetched.content_type, fetched_at=clock(),
+                                  etag=fetched.etag, last_modified=fetched.last_modified))
+    except OSError as exc:
+        warnings += (f"could not keep a copy for offline use: {exc.strerror or exc}",)
+    return counted(Outcome(Result.UPDATED, clock(), document=document, digest=digest,
+                           warnings=warnings))
+
+
+def parse(body: bytes, source: FeedSource, content_type: str = "") -> FeedDocument:
+    """A feed body as a validated document; raises ConfigInvalid saying where and what."""
+    name = source.url
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        from kiosk.core.errors import ConfigError
+
+        raise ConfigInvalid([ConfigError(name, 1, 1, "", f"not UTF-8 text (byte {exc.start})")]
+                            ) from None
+    if feed_format(source, content_type) == "csv":
+        from kiosk.core.feedcsv import parse_csv
+
+        return parse_csv(text, name)
+    return parse_feed(text, name)
+
+
+def feed_format(source: FeedSource, content_type: str = "") -> str:
+    """csv or yaml (JSON is YAML to the parser): the config says, else the address or type."""
+    if source.format != "auto":
+        return "csv" if source.format == "csv" else "yaml"
+    address = urlparse(source.url)
+    if (content_type in ("text/csv", "application/csv")
+            or PurePosixPath(address.path).suffix.lower() == ".csv"
+            or "output=csv" in address.query or "format=csv" in address.query):
+        return "csv"
+    return "yaml"
+
+
+def image_urls(document: FeedDocument | Config) -> tuple[str, ...]:
+    """Every remote picture a document's (or a config's) slides name, once each."""
+    slides = document.slides or ()
+    urls = (s.image_url if isinstance(s, Slide) else s.get("image") for s in slides)
+    return tuple(dict.fromkeys(u for u in urls if isinstance(u, str) and u))
+
+
+def fetch_images(urls: Iterable[str], session: requests.Session, cache: FeedCache, *,
+                 limits: Limits = DEFAULT_LIMITS, check_image: ImageCheck | None = None
+                 ) -> list[str]:
+    """Download and cache each picture that decodes; returns a line per one that could not be
+    used (a copy cached earlier stays in use)."""
+    problems = []
+    for url in urls:
+        problem = _fetch_image(url, session, cache, limits, check_image)
+        if problem:
+            kept = " (the copy from before stays)" if cache.has_image(url) else ""
+            problems.append(f"picture {url}: {problem}{kept}")
+    return problems
+
+
+def _fetch_image(url: str, session: requests.Session, cache: FeedCache, limits: Limits,
+                 check_image: ImageCheck | None) -> str:
+    try:
+        fetched = fetch(session, url, limits=limits, max_bytes=limits.max_image_bytes)
+    except FetchError as exc:
+        return str(exc)
+    if fetched.not_modified and cache.has_image(url):
+        return ""
+    kind = sniff_image(fetched.body)
+    if kind is None:
+        what = fetched.content_type or "unknown content"
+        return f"not a picture ({what})"
+    if kind not in RASTER:
+        return f"{kind.upper()} pictures must be local files; publish a PNG or JPEG"
+    if check_image is not None:
+        problem = check_image(fetched.body)
+        if problem:
+            return problem
+    try:
+        cache.save_image(url, fetched.body)
+    except OSError as exc:
+        return f"could not be cached: {exc.strerror or exc}"
+    return ""
+
+
+def _touch(cache: FeedCache, url: str, when: datetime) -> None:
+    # On failure only the "confirmed at" time is lost; the document itself is intact.
+    with contextlib.suppress(OSError):
+        cache.touch(url, when)
+
+
+# --------------------------------------------------------------------------- start-up, merge
+
+
+def cached_status(source: FeedSource, base: Config, cache: FeedCache) -> FeedStatus:
+    """The feed as the cache left it: its last good document, so a kiosk that starts offline
+    shows the latest known running order. A cached copy that no longer fits is set aside."""
+    cached = cache.load(source.url)
+    if cached is None:
+        return FeedStatus(source)
+    try:
+        document = parse(cached.body, source, cached.content_type)
+        merge(base, document)
+    except ConfigInvalid as exc:
+        return FeedStatus(source, reason=f"the saved copy no longer fits: {exc.errors[0]}")
+    return FeedStatus(source, document=document,
+                      digest=hashlib.sha256(cached.body).hexdigest(),
+                      updated_at=cached.fetched_at)
+
+
+def statuses(base: Config, cache: FeedCache, *, refresh: bool = False,
+             session: requests.Session | None = None, limits: Limits = DEFAULT_LIMITS,
+             check_image: ImageCheck | None = None) -> list[FeedStatus]:
+    """Every feed of ``base`` as the cache has it; with ``refresh``, looked at once first
+    (through ``session``), so the cache holds what the servers publish now."""
+    found = [cached_status(source, base, cache) for source in base.feeds]
+    if refresh and session is not None:
+        found = [status.after(poll(status.source, base, session, cache, status, limits=limits,
+                                   check_image=check_image))
+                 for status in found]
+        if image_urls(base):
+            fetch_images(image_urls(base), session, cache, limits=limits,
+                         check_image=check_image)
+    return found
+
+
+def effective(base: Config, statuses: Iterable[FeedStatus], cache: FeedCache | None = None
+              ) -> Config:
+    """The config with every good feed document folded over it, in the config's order, and
+    remote pictures pointing at their cached copies."""
+    config = base
+    for status in statuses:
+        if status.document is not None:
+            try:
+                config = merge(config, status.document)
+            except ConfigInvalid:
+                continue  # checked against the same event when it arrived; cannot happen
+    if cache is not None:
+        config = with_cached_images(config, cache)
+    return config
+
+
+def with_cached_images(config: Config, cache: FeedCache) -> Config:
+    slides = tuple(
+        dataclasses.replace(s, image=cache.image_path(s.image_url))
+        if s.image_url and s.image is None and cache.has_image(s.image_url) else s
+        for s in config.slides
+    )
+    return config if slides == config.slides else dataclasses.replace(config, slides=slides)
+
+
+def status_line(status: FeedStatus, zone: tzinfo) -> str:
+    """``updated 18:42`` or ``offline since 18:40`` (venue time), plus why, for the host."""
+    name = feed_name(status.source)
+    if status.offline_since is not None:
+        line = f"{name}: offline since {_hhmm(status.offline_since, zone)} ({status.reason})"
+        if status.updated_at is not None:
+            line += f"; showing the copy from {_hhmm(status.updated_at, zone)}"
+        return line
+    if status.rejected_digest:
+        kept = (f"; the copy from {_hhmm(status.updated_at, zone)} stays"
+                if status.updated_at is not None and status.document is not None else "")
+        return f"{name}: new version rejected: {status.reason}{kept}"
+    if status.updated_at is not None:
+        return f"{name}: updated {_hhmm(status.updated_at, zone)}"
+    if status.reason:
+        return f"{name}: {status.reason}"
+    return f"{name}: waiting for the first answer"
+
+
+def problem_lines(statuses: Iterable[FeedStatus], zone: tzinfo) -> tuple[str, ...]:
+    """What the host must be told: offline or rejected feeds, and pictures not used."""
+    lines: list[str] = []
+    for status in statuses:
+        if status.offline_since is not None or status.rejected_digest or (
+                status.reason and status.updated_at is None):
+            lines.append("Feed " + status_line(status, zone))
+        lines.extend(f"Feed {feed_name(status.source)}: {w}" for w in status.warnings)
+    return tuple(lines)
+
+
+def feed_name(source: FeedSource) -> str:
+    """A short name for a feed: its host and file name."""
+    address = urlparse(source.url)
+    file = PurePosixPath(address.path).name
+    return f"{address.hostname or source.url}/{file}" if file else (address.hostname or "")
+
+
+def _hhmm(instant: datetime, zone: tzinfo) -> str:
+    return instant.astimezone(zone).strftime("%H:%M")
