@@ -15,7 +15,7 @@ from kiosk.core import director, paths
 from kiosk.core import sound as sound_store
 from kiosk.core.actions import Action
 from kiosk.core.clock import Clock
-from kiosk.core.config import Config
+from kiosk.core.config import Config, award_key, laureate_ids
 from kiosk.core.director import Decision, Health, Scene, State
 from kiosk.core.eventlog import EventLog
 from kiosk.core.programme import Moment, Programme, at
@@ -47,10 +47,15 @@ class Kiosk(QObject):
         player: Any = None,
         stream: Any = None,
         state_dir: Path | None = None,
+        feeds: Any = None,
     ) -> None:
         """``player`` and ``stream`` (kiosk.player, kiosk.stream) are optional: without them
-        the live scene shows its placeholder and the stream counts as playing."""
+        the live scene shows its placeholder and the stream counts as playing. With
+        ``feeds`` (kiosk.feedservice) the config is the one the feeds make, updated live."""
         super().__init__()
+        self.feeds = feeds
+        if feeds is not None:
+            config = feeds.config
         self.config = config
         self.clock = clock
         self.rehearsal = rehearsal
@@ -74,6 +79,7 @@ class Kiosk(QObject):
         self._scene_since: datetime | None = None
         self._status: tuple[str, str] | None = None
         self._laureates = hidden_laureates(config)
+        self._shown_problems: tuple[str, ...] = ()
         self._quitting = False
 
         self.timer = QTimer(self)
@@ -97,10 +103,16 @@ class Kiosk(QObject):
         if stream is not None:
             stream.health_changed.connect(self._on_stream_health_changed)
             stream.status_changed.connect(self._on_stream_status_changed)
+        if feeds is not None:
+            feeds.config_changed.connect(self._on_feeds_config_changed)
+            feeds.looked.connect(self._on_feeds_looked)
 
         now = self.clock()
         self.log.write("start", now, config=config.source, rehearsal=rehearsal,
                        problems=list(problems))
+        if feeds is not None:
+            for line in feeds.lines(config.venue.timezone):
+                self.log.write("feed", now, status=line)
         self.refresh()
 
     # ------------------------------------------------------------------ running
@@ -160,15 +172,49 @@ class Kiosk(QObject):
                            fallback=decision.fallback.value if decision.fallback else None)
             self._decision = decision
         self._log_status(moment)
+        self._shown_problems = self.problems_now()
         view = compose(self.config, moment, decision, self.state,
                        loop_since=self._scene_since or now, rehearsal=self.rehearsal,
-                       problems=self.problems, sound=self._sound_badge(),
+                       problems=self._shown_problems, sound=self._sound_badge(),
                        diagnostics=self._diagnostics() if self.state.diagnostics else ())
         self.view = view
         self.stage.set_view(view)
         self.view_changed.emit(view)
         self._schedule(now, view)
         return view
+
+    def apply_config(self, config: Config) -> None:
+        """Take a new config (a feed changed it) without losing what the volunteers did.
+
+        Laureates the new config announces for the first time are revealed as a volunteer's
+        key would (animated); in the slide loop the hall is taken to that award's board.
+        A volunteer's choice now ends at the next boundary of the new running order.
+        """
+        now = self.clock()
+        before = set(laureate_ids(self.config.awards, announced=True))
+        newly = [i for i in laureate_ids(config.awards, announced=True)
+                 if i not in before and i not in self.state.revealed]
+        self.config = config
+        self._laureates = hidden_laureates(config)
+        state = director.rehold(self.state, config.running())
+        if newly:
+            state = replace(state, revealed=(*state.revealed, *newly), revealed_at=now)
+            if self._decision is not None and self._decision.scene is Scene.SLIDES:
+                board = _board_entry(config, newly[-1][0])
+                if board is not None:
+                    state = replace(state, loop_first=board, loop_since=now)
+        self.state = state
+        self.log.write("config", now, source="feeds", announced=["/".join(i) for i in newly],
+                       items=len(config.programme.items),
+                       delay_minutes=int(config.delay.by.total_seconds() // 60)
+                       if config.delay else 0)
+        self.refresh()
+
+    def problems_now(self) -> tuple[str, ...]:
+        """What the host must be told: start-up problems, then the feeds'."""
+        if self.feeds is None:
+            return self.problems
+        return (*self.problems, *self.feeds.problems(self.config.venue.timezone))
 
     def set_health(self, health: Health) -> None:
         if health is not self.health:
@@ -184,6 +230,8 @@ class Kiosk(QObject):
         # Application-wide shortcuts of a stage that is going away must not shadow another's.
         self._set_shortcuts_enabled(False)
         self.log.write("quit", self.clock())
+        if self.feeds is not None:
+            self.feeds.stop()
         # Listeners (a --screenshot) still see the last picture; then the stream goes.
         self.quit_requested.emit()
         if self.stream is not None:
@@ -220,6 +268,25 @@ class Kiosk(QObject):
         self._stream_status = status
         self.log.write("stream", self.clock(), status=status)
         if self.state.diagnostics:
+            self.refresh()
+
+    def _on_feeds_config_changed(self, config: Config) -> None:
+        self.apply_config(config)
+
+    def _on_feeds_looked(self, index: int, outcome: Any) -> None:
+        now = self.clock()
+        fields: dict[str, Any] = {"feed": index, "result": outcome.result.value,
+                                  "bytes": outcome.bytes_received,
+                                  "seconds": round(outcome.seconds, 3)}
+        if outcome.reason:
+            fields["reason"] = outcome.reason
+        if outcome.errors:
+            fields["errors"] = list(outcome.errors)
+        if outcome.warnings:
+            fields["warnings"] = list(outcome.warnings)
+        self.log.write("feed", now, **fields)
+        if (self.problems_now() != self._shown_problems or self.state.diagnostics
+                or self.state.help):
             self.refresh()
 
     def _on_editor_submitted(self, text: str) -> None:
@@ -286,6 +353,8 @@ class Kiosk(QObject):
             ]
         if self.last_note:
             rows.append(("Last event", self.last_note))
+        if self.feeds is not None:
+            rows += [("Feed", line) for line in self.feeds.lines(self.config.venue.timezone)]
         rows.append(("Sound", self.sound.badge().lower()))
         return tuple(rows)
 
@@ -316,3 +385,11 @@ class Kiosk(QObject):
         speed = getattr(self.clock, "speed", 1.0)
         to_next_second = 1.0 - now.microsecond / 1_000_000
         self.timer.start(max(10, int(to_next_second * 1000 / speed) + 5))
+
+
+def _board_entry(config: Config, award: str) -> int | None:
+    """The slide loop's entry showing the board of the award named ``award`` (an award_key)."""
+    for index, entry in enumerate(loop_entries(config)):
+        if entry.award is not None and award_key(config.awards[entry.award].name) == award:
+            return index
+    return None

@@ -117,6 +117,8 @@ class View:
     diagnostics: tuple[tuple[str, str], ...] | None = None
     # A problem the host must see (a broken config, say); painted small, never over the video.
     notice: str = ""
+    # The organisers' announcement (from a feed), shown with the now/next bar.
+    announcement: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -206,6 +208,7 @@ def compose(
         view["live_title"] = config.event.title
     if scene is not Scene.BLACKOUT and state.overlay:
         view["overlay"] = _overlay(config, moment)
+        view["announcement"] = config.announcement
     view["badges"] = _badges(decision, state, config, rehearsal, problems)
     if sound and scene is not Scene.BLACKOUT:
         view["badges"] = (*view["badges"], Badge(sound, "info"))

@@ -22,6 +22,8 @@ def paint(painter: QPainter, fr: Frame, view: View, *, notice: bool = True) -> N
     """Everything painted over a scene: the bar, the badges and (if wanted) the notice."""
     if view.overlay is not None and fr.bar is not None:
         paint_bar(painter, fr, view.overlay)
+        if view.announcement:
+            paint_announcement(painter, fr, view.announcement)
     left = paint_badges(painter, fr, view.badges)
     if view.diagnostics is not None:
         paint_diagnostics(painter, fr, view.diagnostics)
@@ -143,6 +145,22 @@ def paint_badges(painter: QPainter, fr: Frame, badges: tuple[Badge, ...]) -> flo
         chip(painter, x, mid, badge.text, px, fill, ink)
         x -= 1.0 * u
     return x
+
+
+def paint_announcement(painter: QPainter, fr: Frame, announcement: str) -> None:
+    """The organisers' announcement: one line on the accent colour, against the bar."""
+    assert fr.bar is not None
+    u = fr.u
+    px = 2.6 * u
+    width = fr.bar.width() * 0.7
+    lines = text.block(announcement, px, width - 3.6 * u, bold=True, max_lines=1)
+    height = lines.height + 1.2 * u
+    top = (fr.bar.top() - height + 0.6 * u if fr.bar.top() > fr.height / 2
+           else fr.bar.bottom() - 0.6 * u)
+    box = QRectF(fr.bar.left() + 2.6 * u, top, lines.width + 3.6 * u, height)
+    panel(painter, box, 0.8 * u, theme.ACCENT)
+    painter.setPen(theme.TEXT)
+    text.draw(painter, lines, box.left() + 1.8 * u, box.top() + 0.6 * u, width)
 
 
 def paint_notice(painter: QPainter, fr: Frame, notice: str, right: float) -> None:

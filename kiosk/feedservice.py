@@ -1,0 +1,173 @@
+"""Follows the organisers' feeds in the background and says when what the hall sees changes.
+
+Each feed is looked at on its own timer; the look itself (``kiosk.core.feedpoll.poll``: the
+HTTP request, parsing, pictures, the cache) runs on a worker thread, and its outcome comes
+back to the GUI thread as a queued signal. The GUI thread only folds documents together.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from kiosk.core import feedpoll
+from kiosk.core.config import Config
+from kiosk.core.feedcache import FeedCache
+from kiosk.core.feedpoll import DEFAULT_LIMITS, Outcome, Result
+from kiosk.core.fetch import Limits, make_session, poll_delay
+from kiosk.stage.images import check_image_bytes
+
+# The first look, soon after start-up (the cached copies are already in force by then).
+FIRST_LOOK_MS = 200
+# The index ``looked`` carries for the config's own remote pictures.
+CONFIG_IMAGES = -1
+
+
+class FeedService(QObject):
+    """The feeds of one config: their statuses, and the config as they update it."""
+
+    # (index, outcome): a look at feed ``index`` ended; statuses are updated before it fires.
+    looked = Signal(int, object)
+    # The config as the feeds now make it (emitted only when it changed).
+    config_changed = Signal(object)
+
+    def __init__(self, base: Config, cache_dir: Path, *, limits: Limits = DEFAULT_LIMITS,
+                 session_factory: Any = None, rng: random.Random | None = None,
+                 autostart: bool = True) -> None:
+        """``session_factory()`` makes one requests.Session per feed (default: a caching
+        session whose HTTP cache lives in ``cache_dir``)."""
+        super().__init__()
+        self.base = base
+        self.limits = limits
+        self.cache = FeedCache(cache_dir / "documents")
+        self._http_dir = cache_dir / "http"
+        self._make_session = session_factory or (lambda: make_session(self._http_dir))
+        self._sessions: dict[int, requests.Session] = {}
+        self._rng = rng or random.Random()
+        self.statuses = [feedpoll.cached_status(s, base, self.cache) for s in base.feeds]
+        self.config = feedpoll.effective(base, self.statuses, self.cache)
+        # One worker per feed at most two: looks at one feed never overlap, and a slow feed
+        # does not hold up another.
+        self._executor = ThreadPoolExecutor(max_workers=max(1, min(2, len(base.feeds))),
+                                            thread_name_prefix="feed")
+        self._busy: set[int] = set()
+        self.image_warnings: tuple[str, ...] = ()  # the config's own pictures
+        self._stopped = False
+        self._timers: list[QTimer] = []
+        for index in range(len(base.feeds)):
+            timer = QTimer(self)
+            timer.setSingleShot(True)
+            timer.timeout.connect(lambda i=index: self.look(i))
+            self._timers.append(timer)
+        self._done.connect(self._on_worker_done, Qt.ConnectionType.QueuedConnection)
+        if autostart:
+            self.start()
+
+    _done = Signal(int, object)
+
+    def start(self) -> None:
+        """First looks soon after start-up; the config's own remote pictures too."""
+        for timer in self._timers:
+            timer.start(FIRST_LOOK_MS)
+        self._images_for(self.base)
+
+    def look(self, index: int) -> None:
+        """Look at feed ``index`` now (unless a look is already under way)."""
+        if self._stopped or index in self._busy:
+            return
+        self._busy.add(index)
+        self._timers[index].stop()
+        source = self.base.feeds[index]
+        session = self._sessions.setdefault(index, self._make_session())
+        known = self.statuses[index]
+        future = self._executor.submit(feedpoll.poll, source, self.base, session, self.cache,
+                                       known, limits=self.limits,
+                                       check_image=check_image_bytes)
+        future.add_done_callback(lambda f, i=index: self._emit_done(i, f))
+
+    def look_all(self) -> None:
+        for index in range(len(self.base.feeds)):
+            self.look(index)
+
+    def stop(self) -> None:
+        """No more looks; a look under way finishes on its thread and is ignored."""
+        self._stopped = True
+        for timer in self._timers:
+            timer.stop()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def problems(self, zone: Any) -> tuple[str, ...]:
+        """Lines the host must see: feeds offline or rejected, pictures not used."""
+        return (*feedpoll.problem_lines(self.statuses, zone), *self.image_warnings)
+
+    def lines(self, zone: Any) -> tuple[str, ...]:
+        return tuple(feedpoll.status_line(s, zone) for s in self.statuses)
+
+    # ------------------------------------------------------------------ worker side
+
+    def _emit_done(self, index: int, future: Future[Outcome]) -> None:
+        # On the worker thread: hand the outcome to the GUI thread, never touch state here.
+        if future.cancelled():
+            return
+        error = future.exception()
+        outcome = future.result() if error is None else Outcome(
+            Result.FAILED, datetime.now(UTC), reason=f"internal error: {error!r}")
+        with contextlib.suppress(RuntimeError):  # the service is gone (the app is quitting)
+            self._done.emit(index, outcome)
+
+    # ------------------------------------------------------------------ GUI side
+
+    def _on_worker_done(self, index: int, outcome: Outcome) -> None:
+        self._busy.discard(index)
+        if self._stopped:
+            return
+        if index == CONFIG_IMAGES:
+            self.image_warnings = outcome.warnings
+            self._set_config(feedpoll.effective(self.base, self.statuses, self.cache))
+            self.looked.emit(index, outcome)
+            return
+        status = self.statuses[index].after(outcome)
+        self.statuses[index] = status
+        if outcome.result is Result.UPDATED:
+            self._set_config(feedpoll.effective(self.base, self.statuses, self.cache))
+        self.looked.emit(index, outcome)
+        every = self.base.feeds[index].every.total_seconds()
+        delay = poll_delay(every, status.failures, self._rng)
+        self._timers[index].start(int(delay * 1000))
+
+    def _set_config(self, config: Config) -> None:
+        if config != self.config:
+            self.config = config
+            self.config_changed.emit(config)
+
+    def _images_for(self, config: Config) -> None:
+        """The config's own remote pictures (a feed's come with its document)."""
+        urls = feedpoll.image_urls(config)
+        if not urls or self._stopped:
+            return
+        session = self._make_session()
+
+        def run() -> list[str]:
+            return feedpoll.fetch_images(urls, session, self.cache, limits=self.limits,
+                                         check_image=check_image_bytes)
+
+        future = self._executor.submit(run)
+        future.add_done_callback(lambda f: self._emit_done(CONFIG_IMAGES, _images_outcome(f)))
+
+
+def _images_outcome(future: Future[list[str]]) -> Future[Outcome]:
+    wrapped: Future[Outcome] = Future()
+    if future.cancelled():
+        wrapped.cancel()
+        return wrapped
+    error = future.exception()
+    problems = tuple(future.result()) if error is None else (f"internal error: {error!r}",)
+    wrapped.set_result(Outcome(Result.UNCHANGED, datetime.now(UTC), warnings=problems))
+    return wrapped
