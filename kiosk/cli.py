@@ -83,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate a config and print its running order")
     check.add_argument("path", nargs="?", type=Path, help="default: the built-in event")
+    check.add_argument("--refresh", action="store_true",
+                       help="fetch the config's feeds first (else: their cached copies)")
     check.set_defaults(handler=_check)
 
     snap = sub.add_parser("snapshot", help="render what the hall sees at an instant to a PNG")
@@ -95,6 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     snap.add_argument("-o", "--output", required=True, type=Path, metavar="PNG")
     snap.add_argument("--state", type=Path, metavar="JSON",
                       help="also write the scene and the overlay's texts as JSON")
+    snap.add_argument("--refresh", action="store_true",
+                      help="fetch the config's feeds first (else: their cached copies)")
     snap.set_defaults(handler=_snapshot)
 
     init = sub.add_parser("init", help="write a commented starter config")
@@ -119,6 +123,7 @@ def _check(options: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_INVALID
     print(f"{path}: valid.")
+    config = _with_feeds(config, refresh=options.refresh, qt=False)
     print()
     print(running_order(config))
     for key, actions in conflicts(config.keys):
@@ -168,6 +173,39 @@ def running_order(config: Config) -> str:
     return "\n".join(lines)
 
 
+def _with_feeds(config: Config, *, refresh: bool, qt: bool) -> Config:
+    """The config as its feeds' cached copies make it (fetched first with ``refresh``);
+    prints each feed's state, and its problems to stderr."""
+    if not config.feeds:
+        return config
+    from kiosk.core import feedpoll
+    from kiosk.core.feedcache import FeedCache
+
+    cache = FeedCache(paths.cache_dir() / "feeds" / "documents")
+    session = None
+    check_image = None
+    if refresh:
+        from kiosk.core.fetch import make_session
+
+        session = make_session(paths.cache_dir() / "feeds" / "http")
+        if qt:
+            from kiosk.stage.images import check_image_bytes
+
+            check_image = check_image_bytes
+    statuses = feedpoll.statuses(config, cache, refresh=refresh, session=session,
+                                 check_image=check_image)
+    zone = config.venue.timezone
+    print()
+    print("Feeds (times are venue time):")
+    for status in statuses:
+        print(f"  {feedpoll.status_line(status, zone)}")
+    for line in feedpoll.problem_lines(statuses, zone):
+        print(f"warning: {line}", file=sys.stderr)
+    if not refresh:
+        print("  (cached copies; --refresh fetches them now)")
+    return feedpoll.effective(config, statuses, cache)
+
+
 # ---------------------------------------------------------------------- init
 
 
@@ -198,7 +236,7 @@ def _snapshot(options: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     if chosen.fell_back:
         return EXIT_INVALID
-    config = chosen.config
+    config = _with_feeds(chosen.config, refresh=options.refresh, qt=True)
     try:
         from kiosk.core.clock import parse_instant
 
@@ -280,9 +318,15 @@ def _run(options: argparse.Namespace) -> int:
         print(note, file=sys.stderr)
         problems = (*problems, note)
         source = None
+    feeds = None
+    if config.feeds:
+        from kiosk.feedservice import FeedService
+
+        feeds = FeedService(config, paths.cache_dir() / "feeds", autostart=False)
+        config = feeds.config  # the cached copies, until the first answers come in
     stream = StreamController(config, player, resolver, source=source)
     kiosk = Kiosk(config, timing.clock, rehearsal=timing.rehearsal, problems=problems,
-                  event_log=event_log, player=player, stream=stream)
+                  event_log=event_log, player=player, stream=stream, feeds=feeds)
     stage = kiosk.stage
     stage.setWindowTitle(f"{config.event.title} — watchparty-kiosk")
     if screen is not None:
@@ -309,6 +353,8 @@ def _run(options: argparse.Namespace) -> int:
     _keep_going_on_errors(kiosk)
     _log_to_event_log(kiosk)
     stream.start()
+    if feeds is not None:
+        feeds.start()
     if options.exit_after is not None:
         QTimer.singleShot(int(options.exit_after * 1000), kiosk.request_quit)
     return int(app.exec())
