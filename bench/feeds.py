@@ -399,6 +399,7 @@ def main() -> None:
         kiosk.stage.resize(1280, 720)
         kiosk.stage.show()
         QTest.qWaitForWindowExposed(kiosk.stage)
+        gc.freeze()  # as `watchparty-kiosk run` does once the kiosk is built
         probe = build_probe()
         try:
             probe.phase = "idle"

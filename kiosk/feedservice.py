@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import random
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,12 @@ class FeedService(QObject):
     looked = Signal(int, object)
     # The config as the feeds now make it (emitted only when it changed).
     config_changed = Signal(object)
+    # A worker thread's outcome, delivered on the GUI thread (queued).
+    _done = Signal(int, object)
 
     def __init__(self, base: Config, cache_dir: Path, *, limits: Limits = DEFAULT_LIMITS,
-                 session_factory: Any = None, rng: random.Random | None = None,
+                 session_factory: Callable[[], requests.Session] | None = None,
+                 rng: random.Random | None = None,
                  autostart: bool = True) -> None:
         """``session_factory()`` makes one requests.Session per feed (default: a caching
         session whose HTTP cache lives in ``cache_dir``)."""
@@ -53,10 +57,6 @@ class FeedService(QObject):
         self._rng = rng or random.Random()
         self.statuses = [feedpoll.cached_status(s, base, self.cache) for s in base.feeds]
         self.config = feedpoll.effective(base, self.statuses, self.cache)
-        # One worker per feed at most two: looks at one feed never overlap, and a slow feed
-        # does not hold up another.
-        self._executor = ThreadPoolExecutor(max_workers=max(1, min(2, len(base.feeds))),
-                                            thread_name_prefix="feed")
         self._busy: set[int] = set()
         self.image_warnings: tuple[str, ...] = ()  # the config's own pictures
         self._stopped = False
@@ -69,8 +69,6 @@ class FeedService(QObject):
         self._done.connect(self._on_worker_done, Qt.ConnectionType.QueuedConnection)
         if autostart:
             self.start()
-
-    _done = Signal(int, object)
 
     def start(self) -> None:
         """First looks soon after start-up; the config's own remote pictures too."""
@@ -85,23 +83,24 @@ class FeedService(QObject):
         self._busy.add(index)
         self._timers[index].stop()
         source = self.base.feeds[index]
-        session = self._sessions.setdefault(index, self._make_session())
+        if index not in self._sessions:
+            self._sessions[index] = self._make_session()
+        session = self._sessions[index]
         known = self.statuses[index]
-        future = self._executor.submit(feedpoll.poll, source, self.base, session, self.cache,
-                                       known, limits=self.limits,
-                                       check_image=check_image_bytes)
-        future.add_done_callback(lambda f, i=index: self._emit_done(i, f))
+        base, cache, limits = self.base, self.cache, self.limits
 
-    def look_all(self) -> None:
-        for index in range(len(self.base.feeds)):
-            self.look(index)
+        def work() -> Outcome:
+            return feedpoll.poll(source, base, session, cache, known, limits=limits,
+                                 check_image=check_image_bytes)
+
+        self._spawn(index, work)
 
     def stop(self) -> None:
-        """No more looks; a look under way finishes on its thread and is ignored."""
+        """No more looks; a look under way finishes on its thread and is ignored (its
+        thread is a daemon: a hung server never holds up quitting)."""
         self._stopped = True
         for timer in self._timers:
             timer.stop()
-        self._executor.shutdown(wait=False, cancel_futures=True)
 
     def problems(self, zone: Any) -> tuple[str, ...]:
         """Lines the host must see: feeds offline or rejected, pictures not used."""
@@ -112,15 +111,23 @@ class FeedService(QObject):
 
     # ------------------------------------------------------------------ worker side
 
-    def _emit_done(self, index: int, future: Future[Outcome]) -> None:
-        # On the worker thread: hand the outcome to the GUI thread, never touch state here.
-        if future.cancelled():
-            return
-        error = future.exception()
-        outcome = future.result() if error is None else Outcome(
-            Result.FAILED, datetime.now(UTC), reason=f"internal error: {error!r}")
-        with contextlib.suppress(RuntimeError):  # the service is gone (the app is quitting)
-            self._done.emit(index, outcome)
+    def _spawn(self, index: int, work: Callable[[], Outcome]) -> None:
+        """Run ``work`` on a thread of its own; its outcome comes back as ``_done``.
+
+        One daemon thread per look (at most one per feed at a time, see ``look``): a look
+        takes at most the fetch limits, and a thread stuck on a hung server must not keep
+        the process alive once the kiosk quits, as a pool's worker would.
+        """
+        def run() -> None:
+            try:
+                outcome = work()
+            except Exception as error:  # a bug must not leave the feed "busy" for ever
+                outcome = Outcome(Result.FAILED, datetime.now(UTC),
+                                  reason=f"internal error: {error!r}")
+            with contextlib.suppress(RuntimeError):  # the service is gone (quitting)
+                self._done.emit(index, outcome)
+
+        threading.Thread(target=run, name=f"feed-{index}", daemon=True).start()
 
     # ------------------------------------------------------------------ GUI side
 
@@ -158,16 +165,5 @@ class FeedService(QObject):
             return feedpoll.fetch_images(urls, session, self.cache, limits=self.limits,
                                          check_image=check_image_bytes)
 
-        future = self._executor.submit(run)
-        future.add_done_callback(lambda f: self._emit_done(CONFIG_IMAGES, _images_outcome(f)))
-
-
-def _images_outcome(future: Future[list[str]]) -> Future[Outcome]:
-    wrapped: Future[Outcome] = Future()
-    if future.cancelled():
-        wrapped.cancel()
-        return wrapped
-    error = future.exception()
-    problems = tuple(future.result()) if error is None else (f"internal error: {error!r}",)
-    wrapped.set_result(Outcome(Result.UNCHANGED, datetime.now(UTC), warnings=problems))
-    return wrapped
+        self._spawn(CONFIG_IMAGES, lambda: Outcome(Result.UNCHANGED, datetime.now(UTC),
+                                                    warnings=tuple(run())))

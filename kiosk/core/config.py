@@ -353,7 +353,20 @@ def loads(text: str, name: str, *, base_dir: Path | None = None,
 
 
 def compose(text: str, name: str) -> yaml.Node:
-    """Parse YAML safely into a node tree (which keeps line and column of every value)."""
+    """Parse YAML safely into a node tree (which keeps line and column of every value).
+
+    libyaml's parser does it about ten times faster (a big feed is parsed on a worker
+    thread, but it holds the GIL, so the GUI feels it); a document it refuses is parsed again
+    by the Python one, whose messages the config's error reports are written against.
+    """
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            nodes = list(yaml.compose_all(text, Loader=fast))
+        except yaml.YAMLError:
+            pass
+        else:
+            return _one_document(nodes, name)
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
@@ -370,6 +383,10 @@ def compose(text: str, name: str) -> yaml.Node:
                                          f"not valid YAML: {problem}")]) from None
     except yaml.YAMLError as exc:
         raise ConfigInvalid([ConfigError(name, 1, 1, "", f"not valid YAML: {exc}")]) from None
+    return _one_document(nodes, name)
+
+
+def _one_document(nodes: list[yaml.Node], name: str) -> yaml.Node:
     nodes = [n for n in nodes if n is not None]
     if not nodes:
         raise ConfigInvalid([ConfigError(name, 1, 1, "", "the file is empty")])

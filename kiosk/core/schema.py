@@ -77,15 +77,16 @@ def _describe(node: Node) -> str:
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    if isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG and node.style is None:
+    if isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG and not node.style:
         return "nothing"
     return repr(node.value)
 
 
 def _scalar_text(node: Node) -> str:
+    # A plain (unquoted) scalar has style None from the Python parser, "" from libyaml's.
     if not isinstance(node, yaml.ScalarNode):
         raise Invalid(f"expected text, got {_describe(node)}")
-    if node.tag == _NULL_TAG and node.style is None:
+    if node.tag == _NULL_TAG and not node.style:
         raise Invalid("expected a value, got nothing")
     return str(node.value)
 

@@ -203,6 +203,8 @@ FAULTS = {
     "truncated": dict(body=feed("Cut short") + b"# " + b"y" * 2000, cut_after=300),
     "invalid YAML": dict(body=b"programme: [\n  - title: 'unclosed\n"),
     "invalid JSON": dict(body=b'{"programme": [{"title": "x",}]', content_type="application/json"),
+    "invalid CSV": dict(body=b"start,title,kind\n18:00,Opening,keynote\n",
+                        content_type="text/csv"),
     "wrong types": dict(body=b"programme:\n  - title: Late\n    duration: soon\n"),
     "unknown time zone": dict(
         body=b'programme:\n  - title: Late\n    start: "19:00 Mars/Olympus"\n'),
@@ -299,6 +301,30 @@ def test_a_kiosk_that_starts_offline_shows_the_cached_running_order(
     assert now_title(kiosk) == GOOD
     line = kiosk.problems_now()[0]
     assert "offline since" in line and "showing the copy from" in line
+
+
+def test_a_delay_from_the_feed_moves_every_later_boundary_at_once(qtbot, follow,
+                                                                   feed_server: FeedServer):
+    url = feed_server.route("/feed.yaml", body=b"announcement: on time\n")
+    kiosk, service, _ = follow(url, at="18:10")
+    look(qtbot, service)
+    before = kiosk.running()
+    kiosk.trigger(kiosk_action("slides"))  # a volunteer's choice, until the next boundary
+    assert kiosk.state.hold.until == before.items[0].end
+    feed_server.change("/feed.yaml", body=b'delay:\n  by: 10m\n  since: "18:05"\n')
+    look(qtbot, service)
+    after = kiosk.running()
+    assert [i.start - j.start for i, j in zip(after.items[1:], before.items[1:], strict=True)
+            ] == [timedelta(minutes=10)] * (len(before.items) - 1)
+    assert kiosk.state.hold.until == after.items[0].end == before.items[0].end + timedelta(
+        minutes=10)
+    assert kiosk.view.overlay.next_title == before.items[1].title
+
+
+def kiosk_action(name: str):
+    from kiosk.core.actions import Action
+
+    return Action(name)
 
 
 # --------------------------------------------------------------------------- awards
