@@ -446,10 +446,7 @@ def report(polls: list[PollRun], idle_rate: float, to_view: list[float],
           "as long as one poll;\nfetch: the HTTP request alone, median; rx B: body bytes "
           "the client read per poll\n(Outcome.bytes_received); sent B: body bytes the server "
           "wrote per poll; cond: requests with\nIf-None-Match or If-Modified-Since; 304: "
-          "answers 304 Not Modified; results: Outcome.result.\nA full answer's fetch takes "
-          "about 40 ms on loopback because the test server writes headers\nand body "
-          "separately without TCP_NODELAY (Nagle's algorithm meets the client's delayed "
-          "ACK):\nit waits, it costs no CPU.")
+          "answers 304 Not Modified; results: Outcome.result.")
 
     live = ", ".join(f"{k} {v}" for k, v in sorted(live_results.items()))
     print(f"\nA change on the server → the stage: {CHANGES} changes at random moments, the "
