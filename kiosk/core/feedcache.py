@@ -10,21 +10,17 @@ address so their place is known before they arrive.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
-import os
-import tempfile
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kiosk.core import atomic
+
 FORMAT = 1
 DOCUMENT_SUFFIX = ".feed"
-TEMP_SUFFIX = ".tmp"
-STALE_TEMP_AGE = 60.0  # seconds; a temporary file this old belongs to a writer that died
 
 
 @dataclass(frozen=True)
@@ -84,7 +80,7 @@ class FeedCache:
         }
         head = json.dumps(meta, ensure_ascii=True, separators=(",", ":")).encode("ascii")
         self.root.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.document_path(doc.url), head + b"\n" + doc.body)
+        atomic.write_bytes(self.document_path(doc.url), head + b"\n" + doc.body)
 
     def touch(self, url: str, when: datetime) -> None:
         """Record that the kept copy was confirmed at ``when`` (a 304); nothing if none."""
@@ -100,7 +96,7 @@ class FeedCache:
         """Keep a picture, atomically; returns its path. Raises OSError."""
         self.images.mkdir(parents=True, exist_ok=True)
         path = self.image_path(url)
-        _write_atomic(path, body)
+        atomic.write_bytes(path, body)
         return path
 
     def has_image(self, url: str) -> bool:
@@ -111,43 +107,3 @@ def _key(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Temporary file in the same folder, written and flushed to disk, then renamed over
-    ``path``: a crash at any moment leaves the old file or the new one, never a mix."""
-    _remove_stale_temps(path.parent)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=TEMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); where folders cannot be opened, skip it."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _remove_stale_temps(folder: Path) -> None:
-    """Temporary files left by a process killed mid-write; a fresh one may be another
-    writer's, so only old ones go."""
-    now = time.time()
-    for temp in folder.glob("*" + TEMP_SUFFIX):
-        with contextlib.suppress(OSError):
-            if now - temp.stat().st_mtime > STALE_TEMP_AGE:
-                temp.unlink()

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from datetime import tzinfo
 from pathlib import Path
 
+from kiosk.core import atomic
 from kiosk.core import config as config_module
 from kiosk.core.config import Config
 from kiosk.core.errors import ConfigInvalid
@@ -25,9 +24,9 @@ def remember(source: Path, state_dir: Path) -> str:
     text_name, meta_name = _names(source)
     try:
         state_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(state_dir / text_name, source.read_text(encoding="utf-8"))
+        atomic.write_text(state_dir / text_name, source.read_text(encoding="utf-8"))
         meta = {"source": str(source.resolve())}
-        write_atomic(state_dir / meta_name, json.dumps(meta, ensure_ascii=False))
+        atomic.write_text(state_dir / meta_name, json.dumps(meta, ensure_ascii=False))
     except OSError as exc:
         return f"could not keep a copy of the config in {state_dir}: {exc.strerror}"
     return ""
@@ -50,14 +49,3 @@ def recall(source: Path, state_dir: Path, system_zone: tzinfo | None = None) -> 
                                    system_zone=system_zone, lenient=True)
     except ConfigInvalid:
         return None
-
-
-def write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kiosk.core.lastgood import write_atomic
+from kiosk.core import atomic
 
 STEP = 5
 _FILE = "sound.json"
@@ -44,7 +44,7 @@ def save(state_dir: Path, sound: Sound) -> str:
     """Remember ``sound``; returns a problem text, or "" on success."""
     try:
         state_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(state_dir / _FILE, json.dumps({"volume": sound.volume,
+        atomic.write_text(state_dir / _FILE, json.dumps({"volume": sound.volume,
                                                     "muted": sound.muted}))
     except OSError as exc:
         return f"could not remember the volume in {state_dir}: {exc.strerror}"
