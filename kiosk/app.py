@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 
-from kiosk.core import director, paths
+from kiosk.core import director, paths, session
 from kiosk.core import sound as sound_store
 from kiosk.core.actions import Action
 from kiosk.core.clock import Clock
@@ -23,6 +23,8 @@ from kiosk.core.view import View, compose, hidden_laureates, loop_entries, loop_
 from kiosk.stage.editor import MessageEditor
 from kiosk.stage.window import Stage
 
+# A fixed instant for comparing saved states (the real save time is not part of them).
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 # While a reveal animates, the stage needs fresh views often; otherwise once a second.
 ANIMATION_TICK_MS = 33
 # How long a volume change shows on screen, in real seconds.
@@ -65,8 +67,11 @@ class Kiosk(QObject):
         self.stream = stream
         # Without a player the placeholder stands in for the stream and "plays".
         self.health = Health.PLAYING if stream is None else stream.health
-        self.state = State(overlay=config.overlay.visible)
         self.state_dir = state_dir if state_dir is not None else paths.state_dir()
+        # After a crash or a restart, back to the volunteers' scene, delays and reveals.
+        restored = session.load(self.state_dir, config, _wall_now())
+        self.state = restored or State(overlay=config.overlay.visible)
+        self._saved = session.to_json(self.state, config, _EPOCH)
         self.sound = sound_store.load(self.state_dir)
         self._sound_shown_until = 0.0
         self._stats: Any = None
@@ -110,6 +115,10 @@ class Kiosk(QObject):
         now = self.clock()
         self.log.write("start", now, config=config.source, rehearsal=rehearsal,
                        problems=list(problems))
+        if restored is not None:
+            self.log.write("restored", now, scene=restored.hold.scene.value
+                           if restored.hold else None, blackout=restored.blackout,
+                           delay_minutes=int(restored.late.total_seconds() // 60))
         if feeds is not None:
             for line in feeds.lines(config.venue.timezone):
                 self.log.write("feed", now, status=line)
@@ -178,6 +187,7 @@ class Kiosk(QObject):
                        problems=self._shown_problems, sound=self._sound_badge(),
                        diagnostics=self._diagnostics() if self.state.diagnostics else ())
         self.view = view
+        self._save_session()
         self.stage.set_view(view)
         self.view_changed.emit(view)
         self._schedule(now, view)
@@ -303,6 +313,16 @@ class Kiosk(QObject):
 
     # ------------------------------------------------------------------ helpers
 
+    def _save_session(self) -> None:
+        """Keep the volunteers' state on disk whenever it changed (atomically)."""
+        snapshot = session.to_json(self.state, self.config, _EPOCH)
+        if snapshot == self._saved:
+            return
+        self._saved = snapshot
+        problem = session.save(self.state_dir, self.state, self.config, _wall_now())
+        if problem:
+            self.log.write("problem", self.clock(), text=problem)
+
     def _slide_index(self, now: datetime) -> int:
         entries = loop_entries(self.config)
         since = self.state.loop_since or self._scene_since or now
@@ -393,3 +413,7 @@ def _board_entry(config: Config, award: str) -> int | None:
         if entry.award is not None and award_key(config.awards[entry.award].name) == award:
             return index
     return None
+
+
+def _wall_now() -> datetime:
+    return datetime.now(UTC)

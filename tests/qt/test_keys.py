@@ -291,3 +291,21 @@ def test_leaving_the_message_prompt_gives_the_keys_back(qtbot, make_kiosk, how):
     with qtbot.waitSignal(kiosk.quit_requested, timeout=1000):
         press(qtbot, kiosk, Qt.Key.Key_Q,
               Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+
+
+def test_a_restarted_kiosk_comes_back_as_the_volunteers_left_it(qtbot, make_kiosk, tmp_path):
+    log = tmp_path / "events.jsonl"
+    kiosk, _ = make_kiosk("20:45")  # the BAUM awards are on
+    press(qtbot, kiosk, Qt.Key.Key_D)  # five minutes late
+    press(qtbot, kiosk, Qt.Key.Key_A)  # the awards board, held
+    press(qtbot, kiosk, Qt.Key.Key_B)  # blackout on top
+    before = kiosk.state
+    kiosk.request_quit()
+    again, _ = make_kiosk("20:46", log=log)
+    assert again.view.scene == "blackout"
+    assert again.state.hold == before.hold and again.state.delays == before.delays
+    assert again.state.revealed == before.revealed
+    press(qtbot, again, Qt.Key.Key_B)
+    assert again.view.scene == "awards" and again.view.manual
+    again.log.close()
+    assert '"event": "restored"' in log.read_text(encoding="utf-8")
