@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
-COMMANDS = ("run", "check", "snapshot", "init")
+COMMANDS = ("run", "check", "snapshot", "init", "doctor", "autostart")
+SUPERVISE_FLAG = "--supervise"
 # A rehearsal a thousand times faster already runs a 6-hour event in 22 s; beyond this the
 # clock's arithmetic would overflow within a run.
 MAX_SPEED = 10_000.0
@@ -39,6 +40,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == WORKER_FLAG:
         return _resolver_worker(args[1:])
+    if SUPERVISE_FLAG in args:
+        # The installed builds start this way: a small parent that restarts the kiosk after a
+        # crash or a hang (kiosk.supervisor); the rest of the arguments are the kiosk's own.
+        from kiosk.supervisor import supervise
+
+        args.remove(SUPERVISE_FLAG)
+        return supervise(args)
     # "run" is the default sub-command: `watchparty-kiosk --windowed` runs the kiosk.
     if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")):
         args.insert(0, "run")
@@ -77,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--self-test", action="store_true",
                      help="check libVLC, video, the stage, yt-dlp and deno headless, then exit "
                           "(0: all good)")
+    run.add_argument("--safe-mode", action="store_true",
+                     help="start without video and feeds (the supervisor's choice after "
+                          "repeated crashes)")
     run.add_argument("--self-test-report", type=Path, metavar="PATH",
                      help="also write the self-test's report here (JSON if it ends in .json)")
     run.set_defaults(handler=_run)
@@ -105,7 +116,32 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("path", type=Path)
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
     init.set_defaults(handler=_init)
+
+    doctor = sub.add_parser("doctor", help="check this computer, the stream, the feeds and "
+                                           "the config before an event")
+    doctor.add_argument("--config", type=Path, help="default: the built-in event")
+    doctor.add_argument("--bundle", type=Path, metavar="ZIP",
+                        help="also write a diagnostics bundle (logs, config, this report, "
+                             "versions) for the organisers")
+    doctor.set_defaults(handler=_doctor)
+
+    autostart = sub.add_parser("autostart", help="start the kiosk when this user logs in")
+    autostart.add_argument("action", choices=["on", "off", "status"])
+    autostart.add_argument("--config", type=Path, help="the config to start with")
+    autostart.set_defaults(handler=_autostart)
     return parser
+
+
+def _doctor(options: argparse.Namespace) -> int:
+    from kiosk.doctor import run_doctor
+
+    return run_doctor(options.config, bundle=options.bundle)
+
+
+def _autostart(options: argparse.Namespace) -> int:
+    from kiosk.platform.autostart import autostart_command
+
+    return autostart_command(options.action, config=options.config)
 
 
 # ---------------------------------------------------------------------- check
@@ -292,6 +328,26 @@ def _run(options: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("watchparty-kiosk")
     app.setApplicationDisplayName("watchparty-kiosk")
+
+    from kiosk.platform import heartbeat, logs
+    from kiosk.platform.inhibit import SleepInhibitor
+    from kiosk.platform.single import SingleInstance
+
+    # A second start brings the running kiosk forward instead of opening another one.
+    instance = SingleInstance()
+    if not instance.claim():
+        print("watchparty-kiosk is already running; brought it to the front.", file=sys.stderr)
+        return EXIT_OK
+    log_problem = logs.setup(paths.log_dir())
+    if log_problem:
+        problems = (*problems, log_problem)
+    heartbeat.enable_crash_dump_from_env()
+    if options.safe_mode:
+        # The supervisor saw the kiosk crash again and again: no libVLC, no feeds.
+        os.environ["WATCHPARTY_KIOSK_NO_VLC"] = "1"
+        problems = (*problems, "SAFE MODE after repeated crashes: no video and no feeds. "
+                               "Restart the kiosk to try again; the crash reports are in "
+                               f"{paths.log_dir()}")
     screens = app.screens()
     screen = _pick_screen(screens, app.primaryScreen(), options.screen)
 
@@ -319,7 +375,7 @@ def _run(options: argparse.Namespace) -> int:
         problems = (*problems, note)
         source = None
     feeds = None
-    if config.feeds:
+    if config.feeds and not options.safe_mode:
         from kiosk.feedservice import FeedService
 
         feeds = FeedService(config, paths.cache_dir() / "feeds", autostart=False)
@@ -349,6 +405,13 @@ def _run(options: argparse.Namespace) -> int:
         event_log.close()
         app.quit()
 
+    inhibitor = SleepInhibitor()
+    inhibit_problem = inhibitor.start(f"{config.event.title} is being shown")
+    if inhibit_problem:
+        kiosk.problems = (*kiosk.problems, inhibit_problem)
+        kiosk.refresh()
+    instance.activated.connect(stage.bring_forward)
+    kiosk.quit_requested.connect(inhibitor.stop)
     kiosk.quit_requested.connect(finish)
     _keep_going_on_errors(kiosk)
     _log_to_event_log(kiosk)
@@ -362,6 +425,7 @@ def _run(options: argparse.Namespace) -> int:
     import gc
 
     gc.freeze()
+    heartbeat.start_from_env(app)
     return int(app.exec())
 
 

@@ -1,10 +1,13 @@
-"""Shared test set-up: Qt offscreen, and a state folder of the test's own."""
+"""Shared test set-up: Qt offscreen, and state, cache, log folders and an instance of its own."""
 
 from __future__ import annotations
 
+import itertools
 import os
 
 import pytest
+
+_INSTANCES = itertools.count()
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # libVLC plays sound into nothing in tests (CI machines have no sound card).
@@ -13,6 +16,10 @@ os.environ.setdefault("WATCHPARTY_KIOSK_AUDIO", "dummy")
 
 @pytest.fixture(autouse=True)
 def _own_state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """The last-good config copy and the feed cache go to fresh folders, never the user's."""
+    """State, caches and logs go to fresh folders, never the user's."""
     monkeypatch.setenv("WATCHPARTY_KIOSK_STATE", str(tmp_path_factory.mktemp("state")))
     monkeypatch.setenv("WATCHPARTY_KIOSK_CACHE", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("WATCHPARTY_KIOSK_LOGS", str(tmp_path_factory.mktemp("logs")))
+    # One kiosk at a time per user; each test is a user of its own.
+    monkeypatch.setenv("WATCHPARTY_KIOSK_INSTANCE",
+                       f"watchparty-kiosk-test-{os.getpid()}-{next(_INSTANCES)}")

@@ -46,3 +46,11 @@ def cache_dir() -> Path:
     if override:
         return Path(override)
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    """Per-user logs: rotating kiosk logs and crash reports. WATCHPARTY_KIOSK_LOGS overrides it."""
+    override = os.environ.get("WATCHPARTY_KIOSK_LOGS")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))

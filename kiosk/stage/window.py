@@ -71,6 +71,15 @@ class Stage(QWidget):
         """The view being shown (None before the first ``set_view``)."""
         return self._view
 
+    def bring_forward(self) -> None:
+        """Another start of the kiosk asked for this one: out of a minimised state, on top,
+        with the keyboard."""
+        if self.isMinimized():
+            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
     def set_view(self, view: View) -> None:
         """Show ``view``; repaints only if it differs, cross-fading when the picture changes."""
         if view == self._view:
