@@ -85,18 +85,14 @@ class Kiosk(QObject):
         self._status: tuple[str, str] | None = None
         self._laureates = hidden_laureates(config)
         self._shown_problems: tuple[str, ...] = ()
+        self._more_problems: dict[str, tuple[str, ...]] = {}
         self._quitting = False
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.shortcuts: list[QShortcut] = []
-        for action, keys in config.keys.items():
-            for key in keys:
-                shortcut = QShortcut(QKeySequence(key), self.stage)
-                shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
-                shortcut.activated.connect(lambda a=action: self.trigger(a))
-                self.shortcuts.append(shortcut)
+        self._install_shortcuts()
         self.timer.timeout.connect(self._on_timer_timeout)
         self.editor.submitted.connect(self._on_editor_submitted)
         self.editor.cancelled.connect(self._on_editor_cancelled)
@@ -204,7 +200,12 @@ class Kiosk(QObject):
         before = set(laureate_ids(self.config.awards, announced=True))
         newly = [i for i in laureate_ids(config.awards, announced=True)
                  if i not in before and i not in self.state.revealed]
+        keys_changed = config.keys != self.config.keys
         self.config = config
+        if keys_changed:
+            self._install_shortcuts()
+        if self.stream is not None:
+            self.stream.set_config(config)
         self._laureates = hidden_laureates(config)
         state = director.rehold(self.state, config.running())
         if newly:
@@ -214,17 +215,29 @@ class Kiosk(QObject):
                 if board is not None:
                     state = replace(state, loop_first=board, loop_since=now)
         self.state = state
-        self.log.write("config", now, source="feeds", announced=["/".join(i) for i in newly],
+        self.log.write("config", now, source=config.source,
+                       announced=["/".join(i) for i in newly],
                        items=len(config.programme.items),
                        delay_minutes=int(config.delay.by.total_seconds() // 60)
                        if config.delay else 0)
         self.refresh()
 
+    def set_problems(self, source: str, lines: tuple[str, ...]) -> None:
+        """What one part of the kiosk (``source``: the config watcher, the sleep inhibitor…)
+        now needs the host to know; an empty tuple clears it."""
+        if self._more_problems.get(source, ()) == lines:
+            return
+        self._more_problems[source] = lines
+        if lines:
+            self.log.write("problem", self.clock(), source=source, text=list(lines))
+        self.refresh()
+
     def problems_now(self) -> tuple[str, ...]:
-        """What the host must be told: start-up problems, then the feeds'."""
+        """What the host must be told: start-up problems, the other parts', the feeds'."""
+        lines = (*self.problems, *(p for ps in self._more_problems.values() for p in ps))
         if self.feeds is None:
-            return self.problems
-        return (*self.problems, *self.feeds.problems(self.config.venue.timezone))
+            return lines
+        return (*lines, *self.feeds.problems(self.config.venue.timezone))
 
     def set_health(self, health: Health) -> None:
         if health is not self.health:
@@ -377,6 +390,20 @@ class Kiosk(QObject):
             rows += [("Feed", line) for line in self.feeds.lines(self.config.venue.timezone)]
         rows.append(("Sound", self.sound.badge().lower()))
         return tuple(rows)
+
+    def _install_shortcuts(self) -> None:
+        """One application-wide shortcut per key of the config's key table: the keys work
+        whichever of the kiosk's windows has the focus."""
+        for shortcut in self.shortcuts:
+            shortcut.setEnabled(False)
+            shortcut.deleteLater()
+        self.shortcuts = []
+        for action, keys in self.config.keys.items():
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self.stage)
+                shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+                shortcut.activated.connect(lambda a=action: self.trigger(a))
+                self.shortcuts.append(shortcut)
 
     def _set_shortcuts_enabled(self, enabled: bool) -> None:
         for shortcut in self.shortcuts:

@@ -318,7 +318,8 @@ def _run(options: argparse.Namespace) -> int:
         print(f"--at {options.at!r}: {exc}", file=sys.stderr)
         return EXIT_INVALID
     event_log = EventLog(options.event_log)
-    problems = chosen.problems + ((event_log.problem,) if event_log.problem else ())
+    # The config's own problems are the config watcher's to clear once the host fixes them.
+    problems: tuple[str, ...] = (event_log.problem,) if event_log.problem else ()
 
     from PySide6.QtCore import QSize, QTimer
     from PySide6.QtWidgets import QApplication
@@ -375,9 +376,10 @@ def _run(options: argparse.Namespace) -> int:
         problems = (*problems, note)
         source = None
     feeds = None
-    if config.feeds and not options.safe_mode:
+    if not options.safe_mode:
         from kiosk.feedservice import FeedService
 
+        # Even without feeds: an edit of the config may add some.
         feeds = FeedService(config, paths.cache_dir() / "feeds", autostart=False)
         config = feeds.config  # the cached copies, until the first answers come in
     stream = StreamController(config, player, resolver, source=source)
@@ -405,11 +407,12 @@ def _run(options: argparse.Namespace) -> int:
         event_log.close()
         app.quit()
 
+    kiosk.set_problems("config", chosen.problems)
+    if options.config is not None:
+        follow_config(kiosk, options.config)
     inhibitor = SleepInhibitor()
     inhibit_problem = inhibitor.start(f"{config.event.title} is being shown")
-    if inhibit_problem:
-        kiosk.problems = (*kiosk.problems, inhibit_problem)
-        kiosk.refresh()
+    kiosk.set_problems("sleep", (inhibit_problem,) if inhibit_problem else ())
     instance.activated.connect(stage.bring_forward)
     kiosk.quit_requested.connect(inhibitor.stop)
     kiosk.quit_requested.connect(finish)
@@ -427,6 +430,25 @@ def _run(options: argparse.Namespace) -> int:
     gc.freeze()
     heartbeat.start_from_env(app)
     return int(app.exec())
+
+
+def follow_config(kiosk: Any, path: Path) -> Any:
+    """Apply edits of the config file while the kiosk runs (kiosk.reload); the watcher lives
+    as long as the kiosk."""
+    from kiosk.reload import ConfigWatcher
+
+    watcher = ConfigWatcher(path, parent=kiosk)
+
+    def reloaded(new: Config, warnings: tuple[str, ...]) -> None:
+        kiosk.set_problems("config", warnings)
+        if kiosk.feeds is not None:
+            kiosk.feeds.rebase(new)  # the kiosk hears of it through feeds.config_changed
+        else:
+            kiosk.apply_config(new)
+
+    watcher.reloaded.connect(reloaded)
+    watcher.rejected.connect(lambda lines: kiosk.set_problems("config", lines))
+    return watcher
 
 
 def _resolver_worker(argv: list[str]) -> int:

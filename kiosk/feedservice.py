@@ -8,6 +8,7 @@ back to the GUI thread as a queued signal. The GUI thread only folds documents t
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import random
 import threading
 from collections.abc import Callable
@@ -39,7 +40,7 @@ class FeedService(QObject):
     # The config as the feeds now make it (emitted only when it changed).
     config_changed = Signal(object)
     # A worker thread's outcome, delivered on the GUI thread (queued).
-    _done = Signal(int, object)
+    _done = Signal(int, int, object)  # generation, index, outcome
 
     def __init__(self, base: Config, cache_dir: Path, *, limits: Limits = DEFAULT_LIMITS,
                  session_factory: Callable[[], requests.Session] | None = None,
@@ -58,14 +59,12 @@ class FeedService(QObject):
         self.statuses = [feedpoll.cached_status(s, base, self.cache) for s in base.feeds]
         self.config = feedpoll.effective(base, self.statuses, self.cache)
         self._busy: set[int] = set()
+        self._sources = base.feeds
+        self._generation = 0  # bumped when the feeds are rearranged (see rebase)
         self.image_warnings: tuple[str, ...] = ()  # the config's own pictures
         self._stopped = False
         self._timers: list[QTimer] = []
-        for index in range(len(base.feeds)):
-            timer = QTimer(self)
-            timer.setSingleShot(True)
-            timer.timeout.connect(lambda i=index: self.look(i))
-            self._timers.append(timer)
+        self._make_timers()
         self._done.connect(self._on_worker_done, Qt.ConnectionType.QueuedConnection)
         if autostart:
             self.start()
@@ -75,6 +74,34 @@ class FeedService(QObject):
         for timer in self._timers:
             timer.start(FIRST_LOOK_MS)
         self._images_for(self.base)
+
+    def rebase(self, base: Config) -> None:
+        """The host edited the config: fold the feeds over the new one. Feeds it still
+        names keep their documents and timers; new ones are looked at soon."""
+        old = {s.source.url: s for s in self.statuses}
+        known = {s.url for s in self.base.feeds}
+        self.base = base
+        self.statuses = [
+            dataclasses.replace(old[s.url], source=s) if s.url in old
+            else feedpoll.cached_status(s, base, self.cache)
+            for s in base.feeds
+        ]
+        if [s.url for s in base.feeds] != [s.url for s in self._sources]:
+            for timer in self._timers:
+                timer.stop()
+                timer.deleteLater()
+            self._timers = []
+            self._busy.clear()  # a look under way reports for an index that moved: ignored
+            self._generation += 1
+            self._make_timers()
+            if not self._stopped:
+                for index, source in enumerate(base.feeds):
+                    self._timers[index].start(
+                        int(source.every.total_seconds() * 1000) if source.url in known
+                        else FIRST_LOOK_MS)
+        self._sources = base.feeds
+        self._set_config(feedpoll.effective(base, self.statuses, self.cache))
+        self._images_for(base)
 
     def look(self, index: int) -> None:
         """Look at feed ``index`` now (unless a look is already under way)."""
@@ -111,6 +138,13 @@ class FeedService(QObject):
 
     # ------------------------------------------------------------------ worker side
 
+    def _make_timers(self) -> None:
+        for index in range(len(self.base.feeds)):
+            timer = QTimer(self)
+            timer.setSingleShot(True)
+            timer.timeout.connect(lambda i=index: self.look(i))
+            self._timers.append(timer)
+
     def _spawn(self, index: int, work: Callable[[], Outcome]) -> None:
         """Run ``work`` on a thread of its own; its outcome comes back as ``_done``.
 
@@ -118,6 +152,8 @@ class FeedService(QObject):
         takes at most the fetch limits, and a thread stuck on a hung server must not keep
         the process alive once the kiosk quits, as a pool's worker would.
         """
+        generation = self._generation
+
         def run() -> None:
             try:
                 outcome = work()
@@ -125,13 +161,15 @@ class FeedService(QObject):
                 outcome = Outcome(Result.FAILED, datetime.now(UTC),
                                   reason=f"internal error: {error!r}")
             with contextlib.suppress(RuntimeError):  # the service is gone (quitting)
-                self._done.emit(index, outcome)
+                self._done.emit(generation, index, outcome)
 
         threading.Thread(target=run, name=f"feed-{index}", daemon=True).start()
 
     # ------------------------------------------------------------------ GUI side
 
-    def _on_worker_done(self, index: int, outcome: Outcome) -> None:
+    def _on_worker_done(self, generation: int, index: int, outcome: Outcome) -> None:
+        if generation != self._generation:
+            return  # the feeds were rearranged since this look began
         self._busy.discard(index)
         if self._stopped:
             return

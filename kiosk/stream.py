@@ -55,6 +55,7 @@ class StreamController(QObject):
         self.source = source or config.event.stream or str(demo_clip())
         self.kind = classify(self.source)
         self.demo = source is None and config.event.stream is None
+        self._overridden = source is not None
         self.wall = wall
         self.rng = rng or random.Random()
         self.health = Health.STARTING
@@ -89,6 +90,20 @@ class StreamController(QObject):
                               title="demo clip" if self.demo else self.source)
         self._set("demo clip" if self.demo else f"playing {self.source}", Health.STARTING)
         self.player.play(media)
+
+    def set_config(self, config: Config) -> None:
+        """The config was edited: new stream settings; a new stream address starts over
+        (unless --stream chose the source)."""
+        before = self.config.event.stream
+        self.config = config
+        if config.event.stream == before or self._overridden:
+            return
+        self.stop()
+        self.source = config.event.stream or str(demo_clip())
+        self.kind = classify(self.source)
+        self.demo = config.event.stream is None
+        self._waiting = False
+        self.start()
 
     def stop(self) -> None:
         self._timer.stop()

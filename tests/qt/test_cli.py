@@ -143,9 +143,12 @@ def test_run_with_a_broken_config_starts_on_the_built_in_event_and_says_why(tmp_
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "showing the built-in event" in result.stderr
-    start = json.loads((tmp_path / "log.jsonl").read_text(encoding="utf-8").splitlines()[0])
-    assert start["config"].endswith("solidarity-conference-2021.yaml")
-    assert any("3:13" in p for p in start["problems"])
+    records = [json.loads(line) for line in
+               (tmp_path / "log.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert records[0]["event"] == "start"
+    assert records[0]["config"].endswith("solidarity-conference-2021.yaml")
+    told = next(r for r in records if r["event"] == "problem" and r["source"] == "config")
+    assert any("3:13" in p for p in told["text"])
     assert QImage(str(tmp_path / "end.png")).width() > 0
 
 

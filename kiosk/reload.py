@@ -1,0 +1,82 @@
+"""Watches the config file while the kiosk runs: a valid edit applies at once, a broken one
+is refused with where and what, and the running config stays."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import tzinfo
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+
+from kiosk.core import config as config_module
+from kiosk.core import lastgood, paths
+from kiosk.core.errors import ConfigInvalid
+
+# Editors save in bursts (truncate, write, rename): wait for the file to settle.
+SETTLE_MS = 300
+
+
+class ConfigWatcher(QObject):
+    """Re-reads ``path`` whenever it (or its folder: editors often replace the file) changes."""
+
+    # A valid new config, and what the host should still hear about it (missing files).
+    reloaded = Signal(object, tuple)
+    # The edit is broken: the host's lines (a summary, then every error with its line).
+    rejected = Signal(tuple)
+
+    def __init__(self, path: Path, *, system_zone: tzinfo | None = None,
+                 state_dir: Path | None = None, settle_ms: int = SETTLE_MS,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self._zone = system_zone
+        self._state_dir = state_dir if state_dir is not None else paths.state_dir()
+        self._digest = self._read_digest()
+        self._watcher = QFileSystemWatcher(self)
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(settle_ms)
+        self._watch()
+        self._watcher.fileChanged.connect(self._on_watcher_changed)
+        self._watcher.directoryChanged.connect(self._on_watcher_changed)
+        self._settle.timeout.connect(self._on_settle_timeout)
+
+    def check(self) -> None:
+        """Read the file now; emits ``reloaded`` or ``rejected`` if its content changed."""
+        self._watch()  # a file replaced by an editor must be watched anew
+        digest = self._read_digest()
+        if digest is None or digest == self._digest:
+            return  # gone for a moment mid-save, or unchanged (another file in the folder)
+        self._digest = digest
+        warnings: list[str] = []
+        try:
+            config = config_module.load(self.path, system_zone=self._zone, lenient=True,
+                                        warnings=warnings)
+        except ConfigInvalid as exc:
+            count = len(exc.errors)
+            summary = (f"{self.path}: the edit has {count} problem{'s' if count != 1 else ''}; "
+                       "the kiosk keeps running the config it had")
+            self.rejected.emit((summary, *(str(e) for e in exc.errors)))
+            return
+        if not warnings:
+            lastgood.remember(self.path, self._state_dir)
+        self.reloaded.emit(config, tuple(warnings))
+
+    def _read_digest(self) -> str | None:
+        try:
+            return hashlib.sha256(self.path.read_bytes()).hexdigest()
+        except OSError:
+            return None
+
+    def _watch(self) -> None:
+        for item in (self.path, self.path.parent):
+            if item.exists() and str(item) not in (*self._watcher.files(),
+                                                    *self._watcher.directories()):
+                self._watcher.addPath(str(item))
+
+    def _on_watcher_changed(self, _changed: str) -> None:
+        self._settle.start()
+
+    def _on_settle_timeout(self) -> None:
+        self.check()
