@@ -36,6 +36,8 @@ class Kiosk(QObject):
 
     quit_requested = Signal()
     view_changed = Signal(object)
+    # The host's panel key: to the front (two screens) or on / off over the TV (one).
+    operator_requested = Signal()
 
     def __init__(
         self,
@@ -122,6 +124,11 @@ class Kiosk(QObject):
 
     # ------------------------------------------------------------------ running
 
+    @property
+    def stream_status(self) -> str:
+        """What the stream is doing, in one line for the host ("" without a stream)."""
+        return self._stream_status
+
     def running(self) -> Programme:
         """The programme as it runs now: the config's delay and the volunteers' delay."""
         return self.state.running(self.config.running())
@@ -134,6 +141,9 @@ class Kiosk(QObject):
         self.log.write("action", now, action=action.value)
         if action is Action.QUIT:
             self.request_quit()
+            return
+        if action is Action.OPERATOR:
+            self.operator_requested.emit()
             return
         if action in (Action.VOLUME_UP, Action.VOLUME_DOWN, Action.MUTE):
             self._change_sound(action)

@@ -349,8 +349,18 @@ def _run(options: argparse.Namespace) -> int:
         problems = (*problems, "SAFE MODE after repeated crashes: no video and no feeds. "
                                "Restart the kiosk to try again; the crash reports are in "
                                f"{paths.log_dir()}")
+    from kiosk.core.screens import ScreenInfo, place
+
+    # The TV: --screen, else the config's venue.screen, else the screen that is not the
+    # laptop's. kiosk.display keeps it so when screens come and go.
+    wanted = str(options.screen) if options.screen is not None else config.venue.screen
     screens = app.screens()
-    screen = _pick_screen(screens, app.primaryScreen(), options.screen)
+    placement = place([ScreenInfo(s.name(), s is app.primaryScreen()) for s in screens], wanted)
+    screen = screens[placement.stage] if placement.stage >= 0 else None
+    if options.screen is not None and placement.stage != options.screen:
+        print(f"--screen {options.screen}: there are {len(screens)} screen(s); the stage "
+              f"goes to {screen.name() if screen else 'none'} until it is there",
+              file=sys.stderr)
 
     from kiosk.player import make_player
     from kiosk.resolver.resolver import Resolver
@@ -387,14 +397,20 @@ def _run(options: argparse.Namespace) -> int:
                   event_log=event_log, player=player, stream=stream, feeds=feeds)
     stage = kiosk.stage
     stage.setWindowTitle(f"{config.event.title} — watchparty-kiosk")
-    if screen is not None:
-        stage.setScreen(screen)
-        stage.setGeometry(screen.geometry())
     if options.windowed:
         stage.resize(window)
-        stage.show()
-    else:
-        stage.showFullScreen()
+
+    from kiosk.display import Displays
+    from kiosk.operator.window import OperatorController
+
+    operator = OperatorController(kiosk)
+    kiosk.view_changed.connect(lambda _view: operator.refresh())
+    kiosk.operator_requested.connect(operator.toggle)
+    kiosk.quit_requested.connect(operator.shutdown)
+    displays = Displays(app, stage, operator, wanted=wanted, windowed=options.windowed,
+                        log=lambda kind, **fields: kiosk.log.write(kind, kiosk.clock(),
+                                                                   **fields))
+    displays.arrange()
 
     def finish() -> None:
         if options.screenshot is not None:
@@ -405,7 +421,9 @@ def _run(options: argparse.Namespace) -> int:
             except OSError as exc:
                 print(f"cannot write {options.screenshot}: {exc}", file=sys.stderr)
         event_log.close()
-        app.quit()
+        # exit(), not quit(): since Qt 6 quit() first asks every window to close, and the
+        # kiosk's windows refuse (a stray Alt+F4 must not end the event).
+        app.exit(0)
 
     kiosk.set_problems("config", chosen.problems)
     if options.config is not None:
@@ -550,18 +568,6 @@ def render_size(screen: object | None) -> QSize:
         scale = min(1920 / width, 1080 / height)
         width, height = int(width * scale), int(height * scale)
     return QSize(max(8, width // 8 * 8), max(2, height // 2 * 2))
-
-
-def _pick_screen(screens: list, primary: object, wanted: int | None) -> object | None:
-    """``--screen N`` when it exists; with two or more screens, the first that is not primary."""
-    if wanted is not None:
-        if 0 <= wanted < len(screens):
-            return screens[wanted]
-        print(f"--screen {wanted}: there are {len(screens)} screen(s); using the first",
-              file=sys.stderr)
-        return screens[0] if screens else None
-    others = [s for s in screens if s is not primary]
-    return others[0] if others and len(screens) > 1 else primary
 
 
 def _bounded(limit: float) -> Callable[[str], float]:

@@ -40,7 +40,12 @@ APT_PACKAGES=(
 )
 
 # Extra system packages for --test (more are added below, once .venv exists).
-APT_TEST_PACKAGES=()
+APT_TEST_PACKAGES=(
+    # tests/screens: a real X server whose monitors come and go, and a window lister
+    xvfb
+    x11-xserver-utils
+    x11-utils
+)
 
 PYTHON_CANDIDATES=(python3.12 python3.11 python3)
 MIN_PYTHON="3.11"

@@ -24,6 +24,7 @@ class Action(StrEnum):
     VOLUME_DOWN = "volume_down"
     MUTE = "mute"
     DIAGNOSTICS = "diagnostics"
+    OPERATOR = "operator"
     HELP = "help"
     QUIT = "quit"
 
@@ -47,6 +48,7 @@ DESCRIPTIONS: Mapping[Action, str] = {
     Action.VOLUME_DOWN: "Quieter",
     Action.MUTE: "Sound off / on",
     Action.DIAGNOSTICS: "Stream diagnostics on / off",
+    Action.OPERATOR: "The host's panel: to the front, or on / off over the TV (one screen)",
     Action.HELP: "This help",
     Action.QUIT: "Quit the kiosk",
 }
@@ -72,6 +74,7 @@ DEFAULT_KEYS: Mapping[Action, tuple[str, ...]] = {
     Action.VOLUME_DOWN: ("Down", "-", "Volume Down"),
     Action.MUTE: ("M", "Volume Mute"),
     Action.DIAGNOSTICS: ("I", "F2"),
+    Action.OPERATOR: ("F3", "P"),
     Action.HELP: ("F1", "?", "H"),
     # A chord, so that no single stray key (or clicker button) closes the kiosk.
     Action.QUIT: ("Ctrl+Shift+Q",),

@@ -126,6 +126,9 @@ SCHEMA = Record(
             Field("name", Text(max_length=160), "The hall's name."),
             Field("timezone", TimeZone(),
                   "The hall's time zone (default: this computer's)."),
+            Field("screen", Text(max_length=80),
+                  "The TV: a screen number (0, 1, …) or its name; default: with two screens, "
+                  "the one that is not the main one."),
         ]), "Where it is watched."),
         Field("languages", ListOf(Text(max_length=16), one_or_many=True),
               "Languages for the screens, most preferred first, e.g. [en, be]."),
@@ -187,6 +190,7 @@ class Event:
 class Venue:
     name: str
     timezone: tzinfo
+    screen: str = ""  # the TV's number or name; "" lets the kiosk choose
 
 
 @dataclass(frozen=True)
@@ -425,6 +429,7 @@ def _build(values: dict[str, Any], ctx: Context, system_zone: tzinfo | None) -> 
     venue = Venue(
         name=venue_values.get("name", ""),
         timezone=venue_values.get("timezone") or system_zone or local_zone(),
+        screen=venue_values.get("screen", ""),
     )
     items: tuple[Item, ...] = ()
     if start is not None and end is not None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.core.director import Scene
 from kiosk.core.view import View
+from kiosk.platform.windows import bring_to_front
 from kiosk.stage import help as help_card
 from kiosk.stage import overlay
 from kiosk.stage.frame import BADGE_ROW, Frame, frame
@@ -74,11 +75,7 @@ class Stage(QWidget):
     def bring_forward(self) -> None:
         """Another start of the kiosk asked for this one: out of a minimised state, on top,
         with the keyboard."""
-        if self.isMinimized():
-            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
-        self.show()
-        self.raise_()
-        self.activateWindow()
+        bring_to_front(self)
 
     def set_view(self, view: View) -> None:
         """Show ``view``; repaints only if it differs, cross-fading when the picture changes."""

@@ -1,0 +1,79 @@
+"""Keeps the stage on the TV and the host's window on the laptop, through screens coming and
+going (a TV switched off and on, a cable replugged) without a crash.
+
+Qt reports screens added and removed; after each change (and a short settle) the placement
+is worked out again (kiosk.core.screens.place) and the windows moved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QGuiApplication, QScreen
+
+from kiosk.core.screens import ScreenInfo, place
+from kiosk.platform.windows import bring_to_front
+
+# Screens come and go in bursts (an output off, then its mode set): act once it settles.
+SETTLE_MS = 400
+
+
+class Displays(QObject):
+    """Places ``stage`` (fullscreen unless ``windowed``) and the operator controller."""
+
+    def __init__(self, app: QGuiApplication, stage: Any, operator: Any, *, wanted: str = "",
+                 windowed: bool = False, log: Any = None) -> None:
+        super().__init__()
+        self.app = app
+        self.stage = stage
+        self.operator = operator
+        self.wanted = wanted
+        self.windowed = windowed
+        self.log = log  # called with (kind, **fields)
+        self.stage_screen: QScreen | None = None
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self.arrange)
+        app.screenAdded.connect(self._on_app_screens_changed)
+        app.screenRemoved.connect(self._on_app_screens_changed)
+        app.primaryScreenChanged.connect(self._on_app_screens_changed)
+
+    def arrange(self) -> None:
+        """Put the stage and the host's window where they belong now."""
+        screens = list(self.app.screens())
+        primary = self.app.primaryScreen()
+        placement = place([ScreenInfo(s.name(), s is primary) for s in screens], self.wanted)
+        if placement.stage < 0:
+            return  # no screen at all for a moment: wait for one to come back
+        target = screens[placement.stage]
+        operator = screens[placement.operator] if placement.operator is not None else None
+        moved = target is not self.stage_screen
+        self.stage_screen = target
+        if self.operator is not None:
+            self.operator.arrange(operator)
+        self._show_stage(target, moved)
+        if self.log is not None:
+            self.log("screens", screens=[s.name() for s in screens], stage=target.name(),
+                     operator=operator.name() if operator is not None else None)
+
+    def _show_stage(self, screen: QScreen, moved: bool) -> None:
+        stage = self.stage
+        if self.windowed:
+            if moved:
+                stage.setScreen(screen)
+                stage.move(screen.availableGeometry().topLeft())
+            stage.show()
+            return
+        if moved or not stage.isFullScreen():
+            # Leaving fullscreen first lets the window manager move it to the other output.
+            if stage.isFullScreen():
+                stage.showNormal()
+            stage.setScreen(screen)
+            stage.setGeometry(screen.geometry())
+            stage.showFullScreen()
+        bring_to_front(stage)
+
+    def _on_app_screens_changed(self, *_: object) -> None:
+        self._settle.start()

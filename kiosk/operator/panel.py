@@ -1,0 +1,291 @@
+"""The host's panel: what the hall sees, what is on and next, the stream, the feeds, the mode,
+the delay, the latest events, and a button for every volunteer key.
+
+Everything here reads the running kiosk; every button does exactly what its key does
+(``Kiosk.trigger``), so the keyboard and the panel can never disagree. Texts that come from
+configs and feeds are shown as plain text, never as markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QImage, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.core.actions import Action
+from kiosk.core.director import Scene
+from kiosk.core.programme import at
+
+# The preview refreshes this often while it shows live video (else on every view change).
+PREVIEW_MS = 200
+# The buttons, in the order a host looks for them.
+BUTTONS = (
+    (Action.AUTOMATIC, "Automatic"), (Action.LIVE, "Live"), (Action.SLIDES, "Slides"),
+    (Action.AWARDS, "Awards"), (Action.COUNTDOWN, "Countdown"), (Action.MESSAGE, "Message"),
+    (Action.BLACKOUT, "Blackout"), (Action.REVEAL, "Reveal"),
+    (Action.PREVIOUS_SLIDE, "◀ Slide"), (Action.NEXT_SLIDE, "Slide ▶"),
+    (Action.DELAY_MORE, "+5 min late"), (Action.DELAY_LESS, "−5 min"),
+    (Action.VOLUME_DOWN, "Quieter"), (Action.VOLUME_UP, "Louder"), (Action.MUTE, "Mute"),
+    (Action.OVERLAY, "Programme bar"), (Action.DIAGNOSTICS, "Diagnostics"),
+    (Action.HELP, "Help"),
+)
+RECENT_LINES = 8
+STYLE = """
+QWidget#operator { background: #10151f; color: #e8ecf2; }
+QLabel { color: #e8ecf2; }
+QLabel[role="heading"] { color: #8d99ad; font-size: 11pt; font-weight: 600; }
+QLabel[role="big"] { font-size: 16pt; font-weight: 700; }
+QLabel[role="mode-auto"] { background: #1f6f43; border-radius: 4px; padding: 4px 8px;
+                            font-weight: 700; }
+QLabel[role="mode-manual"] { background: #b8860b; color: #10151f; border-radius: 4px;
+                              padding: 4px 8px; font-weight: 700; }
+QLabel[role="mode-blackout"] { background: #000; border: 1px solid #c8313e;
+                                border-radius: 4px; padding: 4px 8px; font-weight: 700; }
+QLabel[role="log"] { font-family: monospace; font-size: 9pt; color: #c3ccda; }
+QPushButton { background: #222b3b; color: #e8ecf2; border: 1px solid #34405a;
+              border-radius: 5px; padding: 6px; }
+QPushButton:hover { background: #2c3850; }
+QPushButton[current="true"] { border: 2px solid #c8313e; }
+QFrame#preview-frame { background: #000; border: 1px solid #34405a; }
+"""
+
+
+class Preview(QWidget):
+    """The stage's picture, scaled to the panel; 16:9, black bars as needed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.image = QImage()
+        self.setMinimumSize(320, 180)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def render_size(self) -> QSize:
+        """The largest 16:9 size that fits the widget, in device pixels."""
+        ratio = self.devicePixelRatioF()
+        width = max(16, int(self.width() * ratio))
+        height = max(9, int(self.height() * ratio))
+        if width * 9 > height * 16:
+            width = height * 16 // 9
+        else:
+            height = width * 9 // 16
+        return QSize(width, height)
+
+    def set_image(self, image: QImage) -> None:
+        self.image = image
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        try:
+            painter.fillRect(self.rect(), Qt.GlobalColor.black)
+            if not self.image.isNull():
+                ratio = self.devicePixelRatioF()
+                w, h = self.image.width() / ratio, self.image.height() / ratio
+                x, y = (self.width() - w) / 2, (self.height() - h) / 2
+                painter.drawImage(int(x), int(y), self.image)
+        finally:
+            painter.end()
+
+
+class OperatorPanel(QWidget):
+    """The panel itself; a window holds it on the laptop screen, or the stage over the TV."""
+
+    def __init__(self, kiosk: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kiosk = kiosk
+        self.setObjectName("operator")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setStyleSheet(STYLE)
+        self.preview = Preview()
+        self.mode = _label(role="mode-auto")
+        self.delay = _label()
+        self.now = _label(role="big", wrap=True)
+        self.now_detail = _label(wrap=True)
+        self.next = _label(wrap=True)
+        self.stream = _label(wrap=True)
+        self.feeds = _label(wrap=True)
+        self.notice = _label(wrap=True)
+        self.notice.setStyleSheet("color: #f2b33d;")
+        self.log = _label(role="log", wrap=True)
+        self.buttons: dict[Action, QPushButton] = {}
+
+        frame = QFrame()
+        frame.setObjectName("preview-frame")
+        frame_layout = QVBoxLayout(frame)
+        frame_layout.setContentsMargins(0, 0, 0, 0)
+        frame_layout.addWidget(self.preview)
+
+        left = QVBoxLayout()
+        left.addWidget(_label("WHAT THE HALL SEES", role="heading"))
+        left.addWidget(frame, 1)
+        status = QHBoxLayout()
+        status.addWidget(self.mode)
+        status.addWidget(self.delay, 1)
+        left.addLayout(status)
+        left.addWidget(self.notice)
+
+        right = QVBoxLayout()
+        right.addWidget(_label("NOW", role="heading"))
+        right.addWidget(self.now)
+        right.addWidget(self.now_detail)
+        right.addWidget(_label("NEXT", role="heading"))
+        right.addWidget(self.next)
+        right.addWidget(_label("STREAM", role="heading"))
+        right.addWidget(self.stream)
+        right.addWidget(_label("FEEDS", role="heading"))
+        right.addWidget(self.feeds)
+        grid = QGridLayout()
+        for n, (action, _) in enumerate(BUTTONS):
+            button = QPushButton()
+            # The keys stay with the kiosk's shortcuts, wherever the mouse was last.
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _=False, a=action: self.kiosk.trigger(a))
+            self.buttons[action] = button
+            grid.addWidget(button, n // 3, n % 3)
+        right.addWidget(_label("KEYS", role="heading"))
+        right.addLayout(grid)
+        right.addWidget(_label("LATEST", role="heading"))
+        right.addWidget(self.log)
+        right.addStretch(1)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setSpacing(18)
+        layout.addLayout(left, 3)
+        layout.addLayout(right, 2)
+
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setInterval(PREVIEW_MS)
+        self._preview_timer.timeout.connect(self.refresh_preview)
+        self._set_button_texts()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read everything again from the kiosk (it calls this on every view change)."""
+        kiosk = self.kiosk
+        view = kiosk.view
+        if view is None:
+            return
+        now: datetime = kiosk.clock()
+        zone = kiosk.config.venue.timezone
+        state = kiosk.state
+        if view.scene is Scene.BLACKOUT:
+            self._set_mode("BLACKOUT", "mode-blackout")
+        elif view.manual and state.hold is not None:
+            until = (f" until {state.hold.until.astimezone(zone):%H:%M}"
+                     if state.hold.until is not None else "")
+            self._set_mode(f"MANUAL: {state.hold.scene.value}{until} (Esc: automatic)",
+                           "mode-manual")
+        else:
+            self._set_mode(f"AUTOMATIC: {view.scene.value}", "mode-auto")
+        late = state.late + (kiosk.config.delay.by if kiosk.config.delay else timedelta(0))
+        self.delay.setText(f"Running {int(late.total_seconds() // 60)} min late"
+                           if late.total_seconds() >= 60 else "On time")
+        overlay = view.overlay
+        moment = at(kiosk.running(), now)
+        current, upcoming = moment.current, moment.next
+        self.now.setText(current.title if current else view.scene.value.capitalize())
+        detail = []
+        if current is not None:
+            detail.append(f"{current.start.astimezone(zone):%H:%M}–"
+                          f"{current.end.astimezone(zone):%H:%M}")
+            if current.speaker:
+                detail.append(current.speaker)
+        self.now_detail.setText(" · ".join(detail))
+        if upcoming is not None:
+            left = upcoming.start - now
+            minutes = max(0, int(left.total_seconds() // 60))
+            self.next.setText(f"{upcoming.start.astimezone(zone):%H:%M}  {upcoming.title}  "
+                              f"(in {minutes // 60} h {minutes % 60:02d} min)"
+                              if minutes >= 60 else
+                              f"{upcoming.start.astimezone(zone):%H:%M}  {upcoming.title}  "
+                              f"(in {minutes} min)")
+        else:
+            self.next.setText(overlay.next_title if overlay is not None else "—")
+        self.stream.setText(f"{kiosk.health.value} · {kiosk.stream_status or 'placeholder'}")
+        feeds = kiosk.feeds.lines(zone) if kiosk.feeds is not None else ()
+        self.feeds.setText("\n".join(feeds) if feeds else "none configured")
+        problems = kiosk.problems_now()
+        self.notice.setText("\n".join(problems[:4]) + (f"\n(+{len(problems) - 4} more)"
+                                                       if len(problems) > 4 else ""))
+        self.notice.setVisible(bool(problems))
+        self.log.setText("\n".join(_log_line(r, zone) for r in kiosk.log.recent(RECENT_LINES)))
+        for action, button in self.buttons.items():
+            current_scene = {Action.LIVE: Scene.LIVE, Action.SLIDES: Scene.SLIDES,
+                             Action.AWARDS: Scene.AWARDS, Action.COUNTDOWN: Scene.COUNTDOWN,
+                             Action.BLACKOUT: Scene.BLACKOUT}.get(action)
+            current = current_scene is view.scene
+            if button.property("current") != current:
+                button.setProperty("current", current)
+                button.style().unpolish(button)
+                button.style().polish(button)
+        if self.isVisible():
+            self.refresh_preview()
+            live = view.scene is Scene.LIVE
+            if live and not self._preview_timer.isActive():
+                self._preview_timer.start()
+            elif not live:
+                self._preview_timer.stop()
+
+    def refresh_preview(self) -> None:
+        """The stage's current picture at the preview's size (the same painting code)."""
+        if not self.isVisible():
+            self._preview_timer.stop()
+            return
+        image = self.kiosk.stage.render_image(self.preview.render_size())
+        image.setDevicePixelRatio(self.preview.devicePixelRatioF())
+        self.preview.set_image(image)
+
+    def keys_changed(self) -> None:
+        self._set_button_texts()
+
+    def _set_button_texts(self) -> None:
+        for action, text in BUTTONS:
+            keys = self.kiosk.config.keys.get(action, ())
+            self.buttons[action].setText(f"{text}\n{' / '.join(keys[:2])}" if keys else text)
+
+    def _set_mode(self, text: str, role: str) -> None:
+        self.mode.setText(text)
+        if self.mode.property("role") != role:
+            self.mode.setProperty("role", role)
+            self.mode.style().unpolish(self.mode)
+            self.mode.style().polish(self.mode)
+
+
+def _label(text: str = "", *, role: str = "", wrap: bool = False) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # feed and config texts are never markup
+    label.setWordWrap(wrap)
+    if role:
+        label.setProperty("role", role)
+    return label
+
+
+def _log_line(record: dict[str, Any], zone: Any) -> str:
+    """One event-log record as the host reads it: time, what, the most telling detail."""
+    try:
+        wall = datetime.fromisoformat(record["wall"]).astimezone(zone).strftime("%H:%M:%S")
+    except (KeyError, ValueError):
+        wall = "--:--:--"
+    kind = record.get("event", "")
+    detail = ""
+    for key in ("scene", "action", "status", "result", "health", "text", "phase"):
+        if key in record and record[key] not in (None, "", []):
+            value = record[key]
+            detail = " ".join(map(str, value)) if isinstance(value, list) else str(value)
+            break
+    if kind == "scene" and record.get("manual"):
+        detail += " (manual)"
+    return f"{wall}  {kind} {detail}"[:120]
