@@ -40,6 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == WORKER_FLAG:
         return _resolver_worker(args[1:])
+    if not args and getattr(sys, "frozen", False):
+        # An installed build started from its icon (the Dock, a double-click): supervised,
+        # as the installers' shortcuts start it.
+        args = [SUPERVISE_FLAG]
     if SUPERVISE_FLAG in args:
         # The installed builds start this way: a small parent that restarts the kiosk after a
         # crash or a hang (kiosk.supervisor); the rest of the arguments are the kiosk's own.
@@ -159,7 +163,7 @@ def _check(options: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_INVALID
     print(f"{path}: valid.")
-    config = _with_feeds(config, refresh=options.refresh, qt=False)
+    config = _with_feeds(config, refresh=options.refresh)
     print()
     print(running_order(config))
     for key, actions in conflicts(config.keys):
@@ -209,37 +213,45 @@ def running_order(config: Config) -> str:
     return "\n".join(lines)
 
 
-def _with_feeds(config: Config, *, refresh: bool, qt: bool) -> Config:
-    """The config as its feeds' cached copies make it (fetched first with ``refresh``);
-    prints each feed's state, and its problems to stderr."""
-    if not config.feeds:
-        return config
+def _with_feeds(config: Config, *, refresh: bool) -> Config:
+    """The config as its feeds' cached copies make it, with its remote pictures (fetched
+    first with ``refresh``); prints each feed's state, and problems to stderr."""
     from kiosk.core import feedpoll
+
+    if not config.feeds and not feedpoll.image_urls(config):
+        return config
     from kiosk.core.feedcache import FeedCache
 
     cache = FeedCache(paths.cache_dir() / "feeds" / "documents")
     session = None
-    check_image = None
     if refresh:
         from kiosk.core.fetch import make_session
 
         session = make_session(paths.cache_dir() / "feeds" / "http")
-        if qt:
-            from kiosk.stage.images import check_image_bytes
-
-            check_image = check_image_bytes
-    statuses = feedpoll.statuses(config, cache, refresh=refresh, session=session,
-                                 check_image=check_image)
+    statuses = feedpoll.statuses(config, cache, session=session)
     zone = config.venue.timezone
-    print()
-    print("Feeds (times are venue time):")
-    for status in statuses:
-        print(f"  {feedpoll.status_line(status, zone)}")
+    if statuses:
+        print()
+        print("Feeds (times are venue time):")
+        for status in statuses:
+            print(f"  {feedpoll.status_line(status, zone)}")
+        if not refresh:
+            print("  (cached copies; --refresh fetches them now)")
     for line in feedpoll.problem_lines(statuses, zone):
         print(f"warning: {line}", file=sys.stderr)
-    if not refresh:
-        print("  (cached copies; --refresh fetches them now)")
-    return feedpoll.effective(config, statuses, cache)
+    merged = feedpoll.effective(config, statuses)
+    if session is not None and feedpoll.image_urls(merged):
+        # The same checks as the running kiosk: a picture is decoded whole before it is kept.
+        from kiosk.stage.images import check_image_bytes, shrink_image_bytes
+
+        for line in feedpoll.fetch_images(feedpoll.image_urls(merged), session, cache,
+                                          check_image=check_image_bytes,
+                                          shrink=shrink_image_bytes):
+            print(f"warning: {line}", file=sys.stderr)
+    for url in feedpoll.missing_images(merged, cache):
+        print(f"warning: picture {url} is not downloaded yet; its slide is left out"
+              + ("" if refresh else " (--refresh fetches it)"), file=sys.stderr)
+    return feedpoll.with_cached_images(merged, cache)
 
 
 # ---------------------------------------------------------------------- init
@@ -272,7 +284,7 @@ def _snapshot(options: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     if chosen.fell_back:
         return EXIT_INVALID
-    config = _with_feeds(chosen.config, refresh=options.refresh, qt=True)
+    config = _with_feeds(chosen.config, refresh=options.refresh)
     try:
         from kiosk.core.clock import parse_instant
 
@@ -433,6 +445,8 @@ def _run(options: argparse.Namespace) -> int:
     kiosk.set_problems("sleep", (inhibit_problem,) if inhibit_problem else ())
     instance.activated.connect(stage.bring_forward)
     kiosk.quit_requested.connect(inhibitor.stop)
+    # A crash or a hang after the host's quit chord must not bring the kiosk back.
+    kiosk.quit_requested.connect(heartbeat.quitting)
     kiosk.quit_requested.connect(finish)
     _keep_going_on_errors(kiosk)
     _log_to_event_log(kiosk)

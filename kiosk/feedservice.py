@@ -1,8 +1,12 @@
 """Follows the organisers' feeds in the background and says when what the hall sees changes.
 
 Each feed is looked at on its own timer; the look itself (``kiosk.core.feedpoll.poll``: the
-HTTP request, parsing, pictures, the cache) runs on a worker thread, and its outcome comes
-back to the GUI thread as a queued signal. The GUI thread only folds documents together.
+HTTP request, parsing, the cache) runs on a worker thread, and its outcome comes back to the
+GUI thread as a queued signal. Pictures are fetched after the document is in force, by one
+picture job at a time: a slow picture server never holds up a new running order, and a
+picture that failed is tried again after every look. The GUI thread only folds documents
+together. A look that outlives its time limits (a server dripping its headers, say) is
+given up by a watchdog, so no feed ever stops being followed.
 """
 
 from __future__ import annotations
@@ -24,103 +28,102 @@ from kiosk.core.config import Config
 from kiosk.core.feedcache import FeedCache
 from kiosk.core.feedpoll import DEFAULT_LIMITS, Outcome, Result
 from kiosk.core.fetch import Limits, make_session, poll_delay
-from kiosk.stage.images import check_image_bytes
+from kiosk.stage.images import check_image_bytes, shrink_image_bytes
 
 # The first look, soon after start-up (the cached copies are already in force by then).
 FIRST_LOOK_MS = 200
-# The index ``looked`` carries for the config's own remote pictures.
-CONFIG_IMAGES = -1
+# The index ``looked`` carries for a picture job.
+PICTURES = -1
+# A look still running this long after its limits allow is given up.
+WATCHDOG_MARGIN_S = 5.0
 
 
 class FeedService(QObject):
     """The feeds of one config: their statuses, and the config as they update it."""
 
-    # (index, outcome): a look at feed ``index`` ended; statuses are updated before it fires.
+    # (index, outcome): a look at feed ``index`` ended (PICTURES: a picture job); the
+    # statuses are updated before it fires.
     looked = Signal(int, object)
     # The config as the feeds now make it (emitted only when it changed).
     config_changed = Signal(object)
-    # A worker thread's outcome, delivered on the GUI thread (queued).
-    _done = Signal(int, int, object)  # generation, index, outcome
+    # A worker thread's outcome, delivered on the GUI thread (queued): job id, outcome.
+    _done = Signal(int, object)
 
     def __init__(self, base: Config, cache_dir: Path, *, limits: Limits = DEFAULT_LIMITS,
                  session_factory: Callable[[], requests.Session] | None = None,
-                 rng: random.Random | None = None,
-                 autostart: bool = True) -> None:
-        """``session_factory()`` makes one requests.Session per feed (default: a caching
-        session whose HTTP cache lives in ``cache_dir``)."""
+                 rng: random.Random | None = None, autostart: bool = True,
+                 watchdog_margin: float = WATCHDOG_MARGIN_S) -> None:
+        """``session_factory()`` makes a requests.Session (default: a caching session whose
+        HTTP cache lives in ``cache_dir``); each feed has its own, used by one look at a
+        time."""
         super().__init__()
         self.base = base
         self.limits = limits
+        self.watchdog_margin = watchdog_margin
         self.cache = FeedCache(cache_dir / "documents")
         self._http_dir = cache_dir / "http"
         self._make_session = session_factory or (lambda: make_session(self._http_dir))
-        self._sessions: dict[int, requests.Session] = {}
+        self._sessions: dict[str, requests.Session] = {}  # by feed address
         self._rng = rng or random.Random()
         self.statuses = [feedpoll.cached_status(s, base, self.cache) for s in base.feeds]
         self.config = feedpoll.effective(base, self.statuses, self.cache)
-        self._busy: set[int] = set()
-        self._sources = base.feeds
-        self._generation = 0  # bumped when the feeds are rearranged (see rebase)
-        self.image_warnings: tuple[str, ...] = ()  # the config's own pictures
+        self.picture_warnings: tuple[str, ...] = ()
         self._stopped = False
+        self._jobs: dict[int, tuple[int, QTimer]] = {}  # job id → (feed index, watchdog)
+        self._next_job = 0
+        self._pictures_job: int | None = None
+        self._pictures_again: set[str] = set()  # addresses to fetch again (a new document)
         self._timers: list[QTimer] = []
         self._make_timers()
         self._done.connect(self._on_worker_done, Qt.ConnectionType.QueuedConnection)
         if autostart:
             self.start()
 
+    # ------------------------------------------------------------------ control
+
     def start(self) -> None:
-        """First looks soon after start-up; the config's own remote pictures too."""
+        """First looks soon after start-up; pictures not cached yet too."""
         for timer in self._timers:
             timer.start(FIRST_LOOK_MS)
-        self._images_for(self.base)
+        self._fetch_pictures()
 
     def rebase(self, base: Config) -> None:
         """The host edited the config: fold the feeds over the new one. Feeds it still
-        names keep their documents and timers; new ones are looked at soon."""
+        names keep their documents; new ones are looked at soon."""
         old = {s.source.url: s for s in self.statuses}
         known = {s.url for s in self.base.feeds}
         self.base = base
+        # A version rejected against the old config may fit the new one: judge it again.
         self.statuses = [
-            dataclasses.replace(old[s.url], source=s) if s.url in old
-            else feedpoll.cached_status(s, base, self.cache)
+            dataclasses.replace(old[s.url], source=s, rejected_digest="", rejected_reason="")
+            if s.url in old else feedpoll.cached_status(s, base, self.cache)
             for s in base.feeds
         ]
-        if [s.url for s in base.feeds] != [s.url for s in self._sources]:
-            for timer in self._timers:
-                timer.stop()
-                timer.deleteLater()
-            self._timers = []
-            self._busy.clear()  # a look under way reports for an index that moved: ignored
-            self._generation += 1
-            self._make_timers()
-            if not self._stopped:
-                for index, source in enumerate(base.feeds):
-                    self._timers[index].start(
-                        int(source.every.total_seconds() * 1000) if source.url in known
-                        else FIRST_LOOK_MS)
-        self._sources = base.feeds
+        for timer in self._timers:
+            timer.stop()
+            timer.deleteLater()
+        self._timers = []
+        # Looks under way report for feeds that may have moved: they are ignored.
+        for job in list(self._jobs):
+            self._forget(job)
+        self._make_timers()
+        if not self._stopped:
+            for index, source in enumerate(base.feeds):
+                self._timers[index].start(int(source.every.total_seconds() * 1000)
+                                          if source.url in known else FIRST_LOOK_MS)
         self._set_config(feedpoll.effective(base, self.statuses, self.cache))
-        self._images_for(base)
+        self._fetch_pictures()
 
     def look(self, index: int) -> None:
-        """Look at feed ``index`` now (unless a look is already under way)."""
-        if self._stopped or index in self._busy:
+        """Look at feed ``index`` now (unless a look at it is already under way)."""
+        if self._stopped or index in (i for i, _ in self._jobs.values()):
             return
-        self._busy.add(index)
         self._timers[index].stop()
         source = self.base.feeds[index]
-        if index not in self._sessions:
-            self._sessions[index] = self._make_session()
-        session = self._sessions[index]
-        known = self.statuses[index]
-        base, cache, limits = self.base, self.cache, self.limits
-
-        def work() -> Outcome:
-            return feedpoll.poll(source, base, session, cache, known, limits=limits,
-                                 check_image=check_image_bytes)
-
-        self._spawn(index, work)
+        session = self._session(source.url)
+        known, base, cache, limits = self.statuses[index], self.base, self.cache, self.limits
+        self._spawn(index, lambda: feedpoll.poll(source, base, session, cache, known,
+                                                 limits=limits))
 
     def stop(self) -> None:
         """No more looks; a look under way finishes on its thread and is ignored (its
@@ -128,10 +131,13 @@ class FeedService(QObject):
         self._stopped = True
         for timer in self._timers:
             timer.stop()
+        for job in list(self._jobs):
+            self._forget(job)
 
     def problems(self, zone: Any) -> tuple[str, ...]:
         """Lines the host must see: feeds offline or rejected, pictures not used."""
-        return (*feedpoll.problem_lines(self.statuses, zone), *self.image_warnings)
+        return (*feedpoll.problem_lines(self.statuses, zone),
+                *self.picture_warnings)
 
     def lines(self, zone: Any) -> tuple[str, ...]:
         return tuple(feedpoll.status_line(s, zone) for s in self.statuses)
@@ -145,14 +151,28 @@ class FeedService(QObject):
             timer.timeout.connect(lambda i=index: self.look(i))
             self._timers.append(timer)
 
-    def _spawn(self, index: int, work: Callable[[], Outcome]) -> None:
+    def _session(self, key: str) -> requests.Session:
+        if key not in self._sessions:
+            self._sessions[key] = self._make_session()
+        return self._sessions[key]
+
+    def _spawn(self, index: int, work: Callable[[], Outcome], *, limit: float | None = None
+               ) -> int:
         """Run ``work`` on a thread of its own; its outcome comes back as ``_done``.
 
-        One daemon thread per look (at most one per feed at a time, see ``look``): a look
-        takes at most the fetch limits, and a thread stuck on a hung server must not keep
-        the process alive once the kiosk quits, as a pool's worker would.
+        One daemon thread per job: a thread stuck on a hung server must not keep the
+        process alive once the kiosk quits, as a pool's worker would. A watchdog gives the
+        job up after ``limit`` seconds (default: what the fetch limits allow, and a margin).
         """
-        generation = self._generation
+        job = self._next_job
+        self._next_job += 1
+        watchdog = QTimer(self)
+        watchdog.setSingleShot(True)
+        watchdog.timeout.connect(lambda: self._on_watchdog_timeout(job))
+        seconds = limit if limit is not None else (
+            self.limits.total_timeout + self.limits.read_timeout + self.watchdog_margin)
+        watchdog.start(int(seconds * 1000))
+        self._jobs[job] = (index, watchdog)
 
         def run() -> None:
             try:
@@ -161,47 +181,87 @@ class FeedService(QObject):
                 outcome = Outcome(Result.FAILED, datetime.now(UTC),
                                   reason=f"internal error: {error!r}")
             with contextlib.suppress(RuntimeError):  # the service is gone (quitting)
-                self._done.emit(generation, index, outcome)
+                self._done.emit(job, outcome)
 
         threading.Thread(target=run, name=f"feed-{index}", daemon=True).start()
+        return job
+
+    def _forget(self, job: int) -> tuple[int, QTimer] | None:
+        entry = self._jobs.pop(job, None)
+        if entry is not None:
+            entry[1].stop()
+            entry[1].deleteLater()
+        if job == self._pictures_job:
+            self._pictures_job = None
+        return entry
 
     # ------------------------------------------------------------------ GUI side
 
-    def _on_worker_done(self, generation: int, index: int, outcome: Outcome) -> None:
-        if generation != self._generation:
-            return  # the feeds were rearranged since this look began
-        self._busy.discard(index)
-        if self._stopped:
+    def _on_watchdog_timeout(self, job: int) -> None:
+        entry = self._jobs.get(job)
+        if entry is None:
             return
-        if index == CONFIG_IMAGES:
-            self.image_warnings = outcome.warnings
+        index = entry[0]
+        seconds = round(self.limits.total_timeout + self.limits.read_timeout
+                        + self.watchdog_margin, 1)
+        # The stuck thread keeps its session; the next job gets a fresh one.
+        self._sessions.pop(self.base.feeds[index].url if index >= 0 else "pictures", None)
+        self._on_worker_done(job, Outcome(Result.FAILED, datetime.now(UTC),
+                                          reason=f"no complete answer within {seconds} s"))
+
+    def _on_worker_done(self, job: int, outcome: Outcome) -> None:
+        entry = self._forget(job)
+        if entry is None or self._stopped:
+            return  # given up by the watchdog, or from before a rebase, or quitting
+        index = entry[0]
+        if index == PICTURES:
+            self.picture_warnings = outcome.warnings or (
+                (f"the pictures: {outcome.reason}",) if outcome.reason else ())
             self._set_config(feedpoll.effective(self.base, self.statuses, self.cache))
             self.looked.emit(index, outcome)
             return
-        status = self.statuses[index].after(outcome)
-        self.statuses[index] = status
-        if outcome.result is Result.UPDATED:
-            self._set_config(feedpoll.effective(self.base, self.statuses, self.cache))
-        self.looked.emit(index, outcome)
-        every = self.base.feeds[index].every.total_seconds()
-        delay = poll_delay(every, status.failures, self._rng)
-        self._timers[index].start(int(delay * 1000))
+        try:
+            status = self.statuses[index].after(outcome)
+            self.statuses[index] = status
+            if outcome.result is Result.UPDATED:
+                document = outcome.document
+                if document is not None:
+                    # A new version may put a new picture at an old address: ask again.
+                    self._pictures_again.update(feedpoll.image_urls(document))
+                self._set_config(feedpoll.effective(self.base, self.statuses, self.cache))
+            self.looked.emit(index, outcome)
+        finally:
+            # Whatever went wrong above, the feed stays followed.
+            every = self.base.feeds[index].every.total_seconds()
+            delay = poll_delay(every, self.statuses[index].failures, self._rng)
+            self._timers[index].start(int(delay * 1000))
+            self._fetch_pictures()
 
     def _set_config(self, config: Config) -> None:
         if config != self.config:
             self.config = config
             self.config_changed.emit(config)
 
-    def _images_for(self, config: Config) -> None:
-        """The config's own remote pictures (a feed's come with its document)."""
-        urls = feedpoll.image_urls(config)
-        if not urls or self._stopped:
+    def _fetch_pictures(self) -> None:
+        """Fetch the pictures the config in force lacks (and those a new version named),
+        one job at a time."""
+        if self._stopped or self._pictures_job is not None:
             return
-        session = self._make_session()
+        wanted = set(feedpoll.image_urls(self.config))
+        urls = tuple(u for u in feedpoll.image_urls(self.config)
+                     if not self.cache.has_image(u) or u in self._pictures_again)
+        self._pictures_again &= wanted
+        if not urls:
+            return
+        self._pictures_again -= set(urls)
+        session, cache, limits = self._session("pictures"), self.cache, self.limits
 
-        def run() -> list[str]:
-            return feedpoll.fetch_images(urls, session, self.cache, limits=self.limits,
-                                         check_image=check_image_bytes)
+        def work() -> Outcome:
+            warnings = feedpoll.fetch_images(urls, session, cache, limits=limits,
+                                             check_image=check_image_bytes,
+                                             shrink=shrink_image_bytes)
+            return Outcome(Result.UNCHANGED, datetime.now(UTC), warnings=tuple(warnings))
 
-        self._spawn(CONFIG_IMAGES, lambda: Outcome(Result.UNCHANGED, datetime.now(UTC),
-                                                    warnings=tuple(run())))
+        per_picture = limits.total_timeout + limits.read_timeout
+        self._pictures_job = self._spawn(PICTURES, work,
+                                         limit=per_picture * len(urls) + self.watchdog_margin)

@@ -369,6 +369,8 @@ def compose(text: str, name: str) -> yaml.Node:
             nodes = list(yaml.compose_all(text, Loader=fast))
         except yaml.YAMLError:
             pass
+        except RecursionError:
+            raise _too_deep(name) from None
         else:
             return _one_document(nodes, name)
     try:
@@ -387,7 +389,13 @@ def compose(text: str, name: str) -> yaml.Node:
                                          f"not valid YAML: {problem}")]) from None
     except yaml.YAMLError as exc:
         raise ConfigInvalid([ConfigError(name, 1, 1, "", f"not valid YAML: {exc}")]) from None
+    except RecursionError:
+        raise _too_deep(name) from None
     return _one_document(nodes, name)
+
+
+def _too_deep(name: str) -> ConfigInvalid:
+    return ConfigInvalid([ConfigError(name, 1, 1, "", "nested too deeply to be read")])
 
 
 def _one_document(nodes: list[yaml.Node], name: str) -> yaml.Node:

@@ -1,20 +1,19 @@
-"""One look at an organisers' feed: fetch, validate, fetch its images, cache; and the host's view.
+"""One look at an organisers' feed (fetch, validate, cache), its pictures, and the host's view.
 
-``poll`` is synchronous and runs off the GUI thread (the app's feed service) or inline
-(``check --refresh``, ``snapshot --refresh``). It never raises for a network or document
-problem: the ``Outcome`` says what happened. ``FeedStatus`` is what the kiosk knows about one
-feed; ``effective`` folds the good documents over the config; ``status_line`` and
-``problem_lines`` are the words the host sees.
+``poll`` and ``fetch_images`` are synchronous and run off the GUI thread (the app's feed
+service) or inline (``check --refresh``, ``snapshot --refresh``). They never raise for a
+network or document problem: the ``Outcome`` (or the list of warnings) says what happened.
+``FeedStatus`` is what the kiosk knows about one feed; ``effective`` folds the good documents
+over the config; ``status_line`` and ``problem_lines`` are the words the host sees.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import PurePosixPath
 from urllib.parse import urlparse
@@ -49,7 +48,8 @@ class Outcome:
     digest: str = ""  # sha256 of the body this outcome is about ("" when none arrived)
     reason: str = ""  # one line for the host (FAILED, REJECTED)
     errors: tuple[str, ...] = ()  # every problem found in a REJECTED document
-    warnings: tuple[str, ...] = ()  # pictures that could not be used, and the like
+    warnings: tuple[str, ...] = ()  # a copy that could not be kept, and the like
+    saved: bool = False  # the cache on disk was written (a new document, or a confirmation)
     bytes_received: int = 0
     seconds: float = 0.0
 
@@ -62,39 +62,50 @@ class FeedStatus:
     document: FeedDocument | None = None  # the last good document, in force
     digest: str = ""  # its body's sha256
     updated_at: datetime | None = None  # when it was last fetched or confirmed unchanged
+    saved_at: datetime | None = None  # when the cache on disk last said so
     offline_since: datetime | None = None  # the first failure since the last answer
-    reason: str = ""  # why the latest look failed or was rejected
+    reason: str = ""  # why the latest look failed
     rejected_digest: str = ""  # the broken body the server still serves
+    rejected_reason: str = ""  # what is wrong with it (its first error)
     warnings: tuple[str, ...] = ()
     failures: int = 0  # failed looks in a row (for the backoff)
 
     def after(self, outcome: Outcome) -> FeedStatus:
         """The status once ``outcome`` is known."""
+        saved_at = outcome.at if outcome.saved else self.saved_at
         match outcome.result:
             case Result.UPDATED:
                 return dataclasses.replace(
                     self, document=outcome.document, digest=outcome.digest,
-                    updated_at=outcome.at, offline_since=None, reason="", rejected_digest="",
-                    warnings=outcome.warnings, failures=0)
+                    updated_at=outcome.at, saved_at=saved_at, offline_since=None, reason="",
+                    rejected_digest="", rejected_reason="", warnings=outcome.warnings,
+                    failures=0)
             case Result.UNCHANGED:
-                return dataclasses.replace(self, updated_at=outcome.at, offline_since=None,
-                                           failures=0)
+                # The good version is served again: any broken one in between is over.
+                return dataclasses.replace(self, updated_at=outcome.at, saved_at=saved_at,
+                                           offline_since=None, reason="", rejected_digest="",
+                                           rejected_reason="", failures=0)
             case Result.REJECTED:
-                return dataclasses.replace(self, reason=outcome.reason,
-                                           rejected_digest=outcome.digest, offline_since=None,
-                                           failures=0)
+                return dataclasses.replace(self, rejected_digest=outcome.digest,
+                                           rejected_reason=outcome.reason, reason="",
+                                           offline_since=None, failures=0)
             case Result.FAILED:
                 return dataclasses.replace(self, reason=outcome.reason,
                                            offline_since=self.offline_since or outcome.at,
                                            failures=self.failures + 1)
 
 
+# A 304 rewrites the cached copy's "confirmed at" time at most this often (disk wear).
+CONFIRM_EVERY = timedelta(minutes=10)
+
+
 def poll(source: FeedSource, base: Config, session: requests.Session, cache: FeedCache,
          known: FeedStatus, *, limits: Limits = DEFAULT_LIMITS,
-         check_image: ImageCheck | None = None,
          now: Callable[[], datetime] | None = None) -> Outcome:
-    """Look at one feed once. A good new document is cached (with its pictures) before it is
-    returned; an unchanged one costs a conditional request and no parsing."""
+    """Look at one feed once. A good new document is cached before it is returned; the
+    document in force, served again, costs a conditional request and no parsing. Its
+    pictures are another step (``fetch_images``), so that a slow picture server never
+    holds up a new running order."""
     clock = now or (lambda: datetime.now(UTC))
     try:
         fetched = fetch(session, source.url, limits=limits)
@@ -106,12 +117,17 @@ def poll(source: FeedSource, base: Config, session: requests.Session, cache: Fee
                                    seconds=fetched.seconds)
 
     digest = hashlib.sha256(fetched.body).hexdigest()
-    if fetched.not_modified or digest in (known.digest, known.rejected_digest):
-        if digest == known.rejected_digest and digest != known.digest:
-            return counted(Outcome(Result.REJECTED, clock(), digest=digest,
-                                   reason=known.reason))
-        _touch(cache, source.url, clock())
-        return counted(Outcome(Result.UNCHANGED, clock(), digest=digest))
+    # Unchanged only if it is the very document in force: the HTTP cache's copy (a 304) and
+    # the kept document can disagree (a copy deleted, or set aside as no longer fitting).
+    if digest == known.digest and known.document is not None:
+        when = clock()
+        saved = known.saved_at is None or when - known.saved_at >= CONFIRM_EVERY
+        if saved:
+            saved = _touch(cache, source.url, when)
+        return counted(Outcome(Result.UNCHANGED, when, digest=digest, saved=saved))
+    if digest == known.rejected_digest:
+        return counted(Outcome(Result.REJECTED, clock(), digest=digest,
+                               reason=known.rejected_reason))
     try:
         document = parse(fetched.body, source, fetched.content_type)
         merge(base, document)  # the times must fit the event too
@@ -119,16 +135,17 @@ def poll(source: FeedSource, base: Config, session: requests.Session, cache: Fee
         lines = tuple(str(e) for e in exc.errors)
         return counted(Outcome(Result.REJECTED, clock(), digest=digest, reason=lines[0],
                                errors=lines))
-    warnings = tuple(fetch_images(image_urls(document), session, cache, limits=limits,
-                                  check_image=check_image))
+    warnings: tuple[str, ...] = ()
+    saved = True
     try:
         cache.save(CachedDocument(url=source.url, body=fetched.body,
                                   content_type=fetched.content_type, fetched_at=clock(),
                                   etag=fetched.etag, last_modified=fetched.last_modified))
     except OSError as exc:
-        warnings += (f"could not keep a copy for offline use: {exc.strerror or exc}",)
+        saved = False
+        warnings = (f"could not keep a copy for offline use: {exc.strerror or exc}",)
     return counted(Outcome(Result.UPDATED, clock(), document=document, digest=digest,
-                           warnings=warnings))
+                           warnings=warnings, saved=saved))
 
 
 def parse(body: bytes, source: FeedSource, content_type: str = "") -> FeedDocument:
@@ -167,14 +184,20 @@ def image_urls(document: FeedDocument | Config) -> tuple[str, ...]:
     return tuple(dict.fromkeys(u for u in urls if isinstance(u, str) and u))
 
 
+def missing_images(config: Config, cache: FeedCache) -> tuple[str, ...]:
+    """The config's remote pictures that have no cached copy yet."""
+    return tuple(u for u in image_urls(config) if not cache.has_image(u))
+
+
 def fetch_images(urls: Iterable[str], session: requests.Session, cache: FeedCache, *,
-                 limits: Limits = DEFAULT_LIMITS, check_image: ImageCheck | None = None
-                 ) -> list[str]:
+                 limits: Limits = DEFAULT_LIMITS, check_image: ImageCheck | None = None,
+                 shrink: Callable[[bytes], bytes] | None = None) -> list[str]:
     """Download and cache each picture that decodes; returns a line per one that could not be
-    used (a copy cached earlier stays in use)."""
+    used (a copy cached earlier stays in use). ``shrink`` may make a picture smaller than
+    any TV needs before it is kept (decoding it later then costs the screen less)."""
     problems = []
     for url in urls:
-        problem = _fetch_image(url, session, cache, limits, check_image)
+        problem = _fetch_image(url, session, cache, limits, check_image, shrink)
         if problem:
             kept = " (the copy from before stays)" if cache.has_image(url) else ""
             problems.append(f"picture {url}: {problem}{kept}")
@@ -182,7 +205,8 @@ def fetch_images(urls: Iterable[str], session: requests.Session, cache: FeedCach
 
 
 def _fetch_image(url: str, session: requests.Session, cache: FeedCache, limits: Limits,
-                 check_image: ImageCheck | None) -> str:
+                 check_image: ImageCheck | None, shrink: Callable[[bytes], bytes] | None
+                 ) -> str:
     try:
         fetched = fetch(session, url, limits=limits, max_bytes=limits.max_image_bytes)
     except FetchError as exc:
@@ -200,16 +224,19 @@ def _fetch_image(url: str, session: requests.Session, cache: FeedCache, limits: 
         if problem:
             return problem
     try:
-        cache.save_image(url, fetched.body)
+        cache.save_image(url, shrink(fetched.body) if shrink is not None else fetched.body)
     except OSError as exc:
         return f"could not be cached: {exc.strerror or exc}"
     return ""
 
 
-def _touch(cache: FeedCache, url: str, when: datetime) -> None:
+def _touch(cache: FeedCache, url: str, when: datetime) -> bool:
     # On failure only the "confirmed at" time is lost; the document itself is intact.
-    with contextlib.suppress(OSError):
+    try:
         cache.touch(url, when)
+    except OSError:
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------- start-up, merge
@@ -228,22 +255,17 @@ def cached_status(source: FeedSource, base: Config, cache: FeedCache) -> FeedSta
         return FeedStatus(source, reason=f"the saved copy no longer fits: {exc.errors[0]}")
     return FeedStatus(source, document=document,
                       digest=hashlib.sha256(cached.body).hexdigest(),
-                      updated_at=cached.fetched_at)
+                      updated_at=cached.fetched_at, saved_at=cached.fetched_at)
 
 
-def statuses(base: Config, cache: FeedCache, *, refresh: bool = False,
-             session: requests.Session | None = None, limits: Limits = DEFAULT_LIMITS,
-             check_image: ImageCheck | None = None) -> list[FeedStatus]:
-    """Every feed of ``base`` as the cache has it; with ``refresh``, looked at once first
-    (through ``session``), so the cache holds what the servers publish now."""
+def statuses(base: Config, cache: FeedCache, *, session: requests.Session | None = None,
+             limits: Limits = DEFAULT_LIMITS) -> list[FeedStatus]:
+    """Every feed of ``base`` as the cache has it; with a ``session``, looked at once first,
+    so that the cache holds what the servers publish now."""
     found = [cached_status(source, base, cache) for source in base.feeds]
-    if refresh and session is not None:
-        found = [status.after(poll(status.source, base, session, cache, status, limits=limits,
-                                   check_image=check_image))
+    if session is not None:
+        found = [status.after(poll(status.source, base, session, cache, status, limits=limits))
                  for status in found]
-        if image_urls(base):
-            fetch_images(image_urls(base), session, cache, limits=limits,
-                         check_image=check_image)
     return found
 
 
@@ -272,32 +294,41 @@ def with_cached_images(config: Config, cache: FeedCache) -> Config:
     return config if slides == config.slides else dataclasses.replace(config, slides=slides)
 
 
-def status_line(status: FeedStatus, zone: tzinfo) -> str:
-    """``updated 18:42`` or ``offline since 18:40`` (venue time), plus why, for the host."""
+def status_line(status: FeedStatus, zone: tzinfo, now: datetime | None = None) -> str:
+    """``updated 18:42`` or ``offline since 18:40`` (venue time; with the day when it was not
+    today), plus why, for the host."""
     name = feed_name(status.source)
+    today = (now or datetime.now(UTC)).astimezone(zone).date()
+
+    def when(instant: datetime) -> str:
+        local = instant.astimezone(zone)
+        return (f"{local:%H:%M}" if local.date() == today
+                else f"{local:%a} {local.day} {local:%b %H:%M}")
+
     if status.offline_since is not None:
-        line = f"{name}: offline since {_hhmm(status.offline_since, zone)} ({status.reason})"
-        if status.updated_at is not None:
-            line += f"; showing the copy from {_hhmm(status.updated_at, zone)}"
+        line = f"{name}: offline since {when(status.offline_since)} ({status.reason})"
+        if status.updated_at is not None and status.document is not None:
+            line += f"; showing the copy from {when(status.updated_at)}"
         return line
     if status.rejected_digest:
-        kept = (f"; the copy from {_hhmm(status.updated_at, zone)} stays"
+        kept = (f"; the copy from {when(status.updated_at)} stays"
                 if status.updated_at is not None and status.document is not None else "")
-        return f"{name}: new version rejected: {status.reason}{kept}"
+        return f"{name}: new version rejected: {status.rejected_reason}{kept}"
     if status.updated_at is not None:
-        return f"{name}: updated {_hhmm(status.updated_at, zone)}"
+        return f"{name}: updated {when(status.updated_at)}"
     if status.reason:
         return f"{name}: {status.reason}"
     return f"{name}: waiting for the first answer"
 
 
-def problem_lines(statuses: Iterable[FeedStatus], zone: tzinfo) -> tuple[str, ...]:
+def problem_lines(statuses: Iterable[FeedStatus], zone: tzinfo,
+                  now: datetime | None = None) -> tuple[str, ...]:
     """What the host must be told: offline or rejected feeds, and pictures not used."""
     lines: list[str] = []
     for status in statuses:
         if status.offline_since is not None or status.rejected_digest or (
                 status.reason and status.updated_at is None):
-            lines.append("Feed " + status_line(status, zone))
+            lines.append("Feed " + status_line(status, zone, now))
         lines.extend(f"Feed {feed_name(status.source)}: {w}" for w in status.warnings)
     return tuple(lines)
 
@@ -308,6 +339,3 @@ def feed_name(source: FeedSource) -> str:
     file = PurePosixPath(address.path).name
     return f"{address.hostname or source.url}/{file}" if file else (address.hostname or "")
 
-
-def _hhmm(instant: datetime, zone: tzinfo) -> str:
-    return instant.astimezone(zone).strftime("%H:%M")

@@ -44,7 +44,7 @@ ANNOUNCEMENT = Field(
     "announcement",
     Text(nonempty=False, max_length=300),
     "A short notice from the organisers for the host and the hall (plain text, not markup). "
-    'An empty string ("") withdraws the previous one; leaving the key out keeps it.',
+    'An empty string ("") shows none; leaving the key out leaves the config\'s own.',
 )
 
 FEED_SCHEMA = Record(
@@ -103,6 +103,7 @@ def document_from_node(node: yaml.Node, name: str, *, base_dir: Path | None = No
                        lenient: bool = False,
                        labels: Mapping[str, str] | None = None) -> FeedDocument:
     """Validate a node tree (from YAML, JSON or a CSV) against ``FEED_SCHEMA``."""
+    _check_plain_tree(node, name)
     ctx = Context(file=name, base_dir=base_dir, lenient=lenient)
     values = convert_node(FEED_SCHEMA, node, ctx, "")
     labels = dict(labels or {})
@@ -195,6 +196,37 @@ def _check_award_names(awards: tuple[dict[str, Any], ...], ctx: Context) -> None
                                           "an award may appear once"))
         else:
             seen[key] = i
+
+
+# More than any running order or award list needs; a bigger tree is a mistake or an attack.
+MAX_NODES = 50_000
+MAX_DEPTH = 20
+
+
+def _check_plain_tree(root: yaml.Node, name: str) -> None:
+    """A feed is plain data: no YAML anchors and aliases (with them a 30 kB document can
+    unfold into millions of entries), not nested deeper or larger than any feed needs."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            mark = node.start_mark
+            raise ConfigInvalid([ConfigError(name, mark.line + 1, mark.column + 1, "",
+                                             "repeats part of the document with a YAML alias "
+                                             "(*name); write it out in full")])
+        seen.add(id(node))
+        count += 1
+        if depth > MAX_DEPTH or count > MAX_NODES:
+            mark = node.start_mark
+            what = (f"is nested more than {MAX_DEPTH} levels deep" if depth > MAX_DEPTH
+                    else f"has more than {MAX_NODES} entries")
+            raise ConfigInvalid([ConfigError(name, mark.line + 1, mark.column + 1, "", what)])
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((part, depth + 1) for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
 
 
 def _relabel(errors: list[ConfigError], labels: Mapping[str, str]) -> list[ConfigError]:

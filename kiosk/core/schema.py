@@ -318,6 +318,10 @@ class ImageFile(Type):
         text = _scalar_text(node).strip()
         if text.lower().startswith(("http://", "https://")):
             return Url().convert(node, ctx, path)
+        if ctx.base_dir is None:
+            # A document from the web (a feed) has no folder: it may not name this
+            # computer's files.
+            raise Invalid(f"expected a picture's https:// address, got {text!r}")
         image = ctx.path(text)
         if image.suffix.lower() not in self.suffixes:
             raise Invalid(f"{text!r} is not {self.expected}")

@@ -25,8 +25,14 @@ class ImageCache:
         self._max_items = max_items
 
     def image(self, path: str, bound: QSize) -> QPixmap | None:
-        """``path`` scaled to fit inside ``bound`` (device pixels), or None if it is unreadable."""
-        key = ("image", path, bound.width(), bound.height())
+        """``path`` scaled to fit inside ``bound`` (device pixels), or None if it is unreadable.
+
+        A file replaced since (a new picture at the same feed address) is read again."""
+        try:
+            stamp = str(Path(path).stat().st_mtime_ns)
+        except OSError:
+            stamp = ""
+        key = ("image", f"{path}\0{stamp}", bound.width(), bound.height())
         if key not in self._items:
             image = load_image(Path(path), bound)
             self._put(key, QPixmap.fromImage(image) if image is not None else None)
@@ -99,6 +105,36 @@ def check_image_bytes(data: bytes) -> str | None:
     if image.isNull():
         return f"broken picture: {reader.errorString()}"
     return None
+
+
+# Pictures are kept no larger than a 4K TV shows: a bigger one costs the screen a long
+# decode the first time its slide comes up.
+KEEP_AT_MOST = QSize(3840, 2160)
+
+
+def shrink_image_bytes(data: bytes) -> bytes:
+    """``data`` (a picture ``check_image_bytes`` passed) scaled down to fit a 4K screen and
+    stored as PNG, or unchanged when it already fits (or cannot be read)."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    if not buffer.open(QIODevice.OpenModeFlag.ReadOnly):
+        return data
+    reader = QImageReader(buffer)
+    size = reader.size()
+    if not size.isValid() or (size.width() <= KEEP_AT_MOST.width()
+                              and size.height() <= KEEP_AT_MOST.height()):
+        return data
+    reader.setScaledSize(size.scaled(KEEP_AT_MOST, Qt.AspectRatioMode.KeepAspectRatio))
+    image = reader.read()
+    if image.isNull():
+        return data
+    out = QByteArray()
+    target = QBuffer(out)
+    target.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(target, "PNG"):
+        return data
+    target.close()
+    return bytes(out.data())
 
 
 def _cut_short(data: bytes) -> str | None:

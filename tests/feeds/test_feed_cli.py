@@ -91,3 +91,35 @@ def test_snapshot_shows_the_feed(venue, tmp_path, capsys):
     assert shown["overlay"]["now_title"] == "Opening, fed"
     assert shown["announcement"] == "Ten minutes late"
     assert (tmp_path / "shot.png").stat().st_size > 1000
+
+
+def test_check_refresh_fetches_a_configs_own_pictures_and_decodes_them(
+        tmp_path, feed_server: FeedServer, capsys):
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(64, 48, QImage.Format.Format_RGB32)
+    image.fill(QColor("red"))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "JPEG")
+    whole = bytes(data.data())
+    good = feed_server.route("/good.jpg", body=whole, content_type="image/jpeg")
+    cut = feed_server.route("/cut.jpg", body=whole[: len(whole) // 2],
+                            content_type="image/jpeg")
+    path = tmp_path / "venue.yaml"
+    config = CONFIG.split("feeds:")[0] + f"slides:\n  - image: {good}\n  - image: {cut}\n"
+    path.write_text(config, encoding="utf-8")
+    assert main(["check", str(path)]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert f"picture {good} is not downloaded yet" in err and "--refresh fetches it" in err
+    assert main(["check", "--refresh", str(path)]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert f"picture {cut}: broken picture" in err
+    assert f"picture {good}" not in err
+    from kiosk.core import paths
+    from kiosk.core.feedcache import FeedCache
+
+    cache = FeedCache(paths.cache_dir() / "feeds" / "documents")
+    assert cache.has_image(good) and not cache.has_image(cut)
