@@ -329,7 +329,7 @@ def _run(options: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"--at {options.at!r}: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    event_log = EventLog(options.event_log)
+    event_log = EventLog(options.event_log or _default_event_log())
     # The config's own problems are the config watcher's to clear once the host fixes them.
     problems: tuple[str, ...] = (event_log.problem,) if event_log.problem else ()
 
@@ -462,6 +462,18 @@ def _run(options: argparse.Namespace) -> int:
     gc.freeze()
     heartbeat.start_from_env(app)
     return int(app.exec())
+
+
+def _default_event_log() -> Path:
+    """``events.jsonl`` in the log folder; a file grown past 20 MB (weeks of events) is kept
+    as ``events.jsonl.1`` and a new one started."""
+    path = paths.log_dir() / "events.jsonl"
+    try:
+        if path.stat().st_size > 20_000_000:
+            path.replace(path.with_name("events.jsonl.1"))
+    except OSError:
+        pass  # none yet, or not ours to move: EventLog says if it cannot write
+    return path
 
 
 def follow_config(kiosk: Any, path: Path) -> Any:

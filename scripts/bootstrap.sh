@@ -45,6 +45,8 @@ APT_TEST_PACKAGES=(
     xvfb
     x11-xserver-utils
     x11-utils
+    # tests/platform: a private session bus for the sleep-inhibit tests
+    dbus-daemon
 )
 
 PYTHON_CANDIDATES=(python3.12 python3.11 python3)

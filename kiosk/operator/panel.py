@@ -149,6 +149,7 @@ class OperatorPanel(QWidget):
         grid = QGridLayout()
         for n, (action, _) in enumerate(BUTTONS):
             button = QPushButton()
+            button.setMinimumHeight(34)
             # The keys stay with the kiosk's shortcuts, wherever the mouse was last.
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _=False, a=action: self.kiosk.trigger(a))
@@ -254,7 +255,7 @@ class OperatorPanel(QWidget):
     def _set_button_texts(self) -> None:
         for action, text in BUTTONS:
             keys = self.kiosk.config.keys.get(action, ())
-            self.buttons[action].setText(f"{text}\n{' / '.join(keys[:2])}" if keys else text)
+            self.buttons[action].setText(f"{text} · {' / '.join(keys[:2])}" if keys else text)
 
     def _set_mode(self, text: str, role: str) -> None:
         self.mode.setText(text)

@@ -83,7 +83,7 @@ def test_the_preview_is_what_the_stage_shows_and_follows_it(qtbot, setup):
 def test_a_button_does_what_its_key_does(qtbot, setup):
     kiosk, operator = setup("18:10")
     button = operator.panel.buttons[Action.AWARDS]
-    assert button.text() == "Awards\nA"
+    assert button.text() == "Awards · A"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert kiosk.view.scene == "awards" and kiosk.view.manual
     assert operator.panel.mode.text() == "MANUAL: awards until 18:15 (Esc: automatic)"
