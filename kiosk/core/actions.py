@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
+from kiosk.core.i18n import N_
+
 
 class Action(StrEnum):
     LIVE = "live"
@@ -29,28 +31,29 @@ class Action(StrEnum):
     QUIT = "quit"
 
 
-# What each key does, in the words of the on-screen cheat sheet.
+# What each key does, in the words of the on-screen cheat sheet (English: the help card
+# shows them in the hall's language).
 DESCRIPTIONS: Mapping[Action, str] = {
-    Action.LIVE: "Show the live stream",
-    Action.SLIDES: "Show the solidarity slides",
-    Action.AWARDS: "Show the awards board",
-    Action.COUNTDOWN: "Show the countdown to the start",
-    Action.MESSAGE: "Type a message for the hall",
-    Action.BLACKOUT: "Black screen on / off",
-    Action.AUTOMATIC: "Back to automatic (follow the programme)",
-    Action.NEXT_SLIDE: "Next slide",
-    Action.PREVIOUS_SLIDE: "Previous slide",
-    Action.REVEAL: "Reveal the next award laureate",
-    Action.OVERLAY: "Programme bar on / off",
-    Action.DELAY_MORE: "Running late: delay the rest by 5 minutes",
-    Action.DELAY_LESS: "Take 5 minutes of delay back",
-    Action.VOLUME_UP: "Louder",
-    Action.VOLUME_DOWN: "Quieter",
-    Action.MUTE: "Sound off / on",
-    Action.DIAGNOSTICS: "Stream diagnostics on / off",
-    Action.OPERATOR: "The host's panel: to the front, or on / off over the TV (one screen)",
-    Action.HELP: "This help",
-    Action.QUIT: "Quit the kiosk",
+    Action.LIVE: N_("Show the live stream"),
+    Action.SLIDES: N_("Show the solidarity slides"),
+    Action.AWARDS: N_("Show the awards board"),
+    Action.COUNTDOWN: N_("Show the countdown to the start"),
+    Action.MESSAGE: N_("Type a message for the hall"),
+    Action.BLACKOUT: N_("Black screen on / off"),
+    Action.AUTOMATIC: N_("Back to automatic (follow the programme)"),
+    Action.NEXT_SLIDE: N_("Next slide"),
+    Action.PREVIOUS_SLIDE: N_("Previous slide"),
+    Action.REVEAL: N_("Reveal the next award laureate"),
+    Action.OVERLAY: N_("Programme bar on / off"),
+    Action.DELAY_MORE: N_("Running late: delay the rest by 5 minutes"),
+    Action.DELAY_LESS: N_("Take 5 minutes of delay back"),
+    Action.VOLUME_UP: N_("Louder"),
+    Action.VOLUME_DOWN: N_("Quieter"),
+    Action.MUTE: N_("Sound off / on"),
+    Action.DIAGNOSTICS: N_("Stream diagnostics on / off"),
+    Action.OPERATOR: N_("The host's panel: to the front, or on / off over the TV (one screen)"),
+    Action.HELP: N_("This help"),
+    Action.QUIT: N_("Quit the kiosk"),
 }
 
 # Presentation clickers send PgUp/PgDown, F5 / Shift+F5 ("start show"), Esc and B or "."

@@ -19,6 +19,7 @@ import yaml
 
 from kiosk.core.actions import Action, key_table
 from kiosk.core.errors import ConfigError, ConfigInvalid
+from kiosk.core.i18n import BILINGUAL_MODES
 from kiosk.core.programme import Delay, Item, Kind, Programme
 from kiosk.core.schema import (
     Boolean,
@@ -30,6 +31,7 @@ from kiosk.core.schema import (
     ImageFile,
     Integer,
     KeyTable,
+    LanguageCode,
     ListOf,
     Record,
     Source,
@@ -47,44 +49,47 @@ from kiosk.core.schema import (
 MAX_ROLLOVER = timedelta(hours=16)
 
 _LAUREATE = Record("laureate", [
-    Field("name", Text(max_length=120), "The laureate's name, as it should appear.", True),
-    Field("citation", Text(max_length=300), "One line on why (optional)."),
+    Field("name", Text(max_length=120, languages=True), "The laureate's name, as it should "
+          "appear.", True),
+    Field("citation", Text(max_length=300, languages=True), "One line on why (optional)."),
     Field("announced", Boolean(),
           "true once the organisers have named this laureate; until then it stays hidden "
           "until a volunteer presses the reveal key. Default false."),
 ])
 _CATEGORY = Record("category", [
-    Field("name", Text(max_length=120), "The category's name.", True),
+    Field("name", Text(max_length=120, languages=True), "The category's name.", True),
     Field("laureates", ListOf(_LAUREATE),
           "Laureates; leave empty while unknown: the board shows 'to be announced'."),
 ])
 _AWARD = Record("award", [
-    Field("name", Text(max_length=120), "The award's name.", True),
-    Field("organiser", Text(max_length=120), "Who awards it."),
-    Field("description", Text(max_length=300), "One line about the award."),
+    Field("name", Text(max_length=120, languages=True), "The award's name.", True),
+    Field("organiser", Text(max_length=120, languages=True), "Who awards it."),
+    Field("description", Text(max_length=300, languages=True), "One line about the award."),
     Field("categories", ListOf(_CATEGORY), "Categories, each with its laureates."),
 ])
 _SLIDE = Record(
     "slide",
     [
-        Field("title", Text(max_length=120), "A heading above the slide's content."),
-        Field("text", Text(max_length=600), "A text slide."),
-        Field("quote", Text(max_length=600), "A quotation slide."),
-        Field("author", Text(max_length=120), "Who said the quote."),
+        Field("title", Text(max_length=120, languages=True), "A heading above the slide's "
+                                                                  "content."),
+        Field("text", Text(max_length=600, languages=True), "A text slide."),
+        Field("quote", Text(max_length=600, languages=True), "A quotation slide."),
+        Field("author", Text(max_length=120, languages=True), "Who said the quote."),
         Field("image", ImageFile(), "An image slide: a file path, relative to this file."),
         Field("qr", Url(), "A QR-code slide pointing at this address."),
-        Field("caption", Text(max_length=200), "A line under an image or QR code."),
+        Field("caption", Text(max_length=200, languages=True), "A line under an image or QR "
+                                                                    "code."),
         Field("duration", Duration(), "How long the slide stays up (default: slideshow.duration)."),
     ],
     doc="One slide: exactly one of text, quote, image or qr.",
     one_of=[("text", "quote", "image", "qr")],
 )
 _ITEM = Record("programme item", [
-    Field("title", Text(max_length=160), "What is on.", True),
+    Field("title", Text(max_length=160, languages=True), "What is on.", True),
     Field("kind", Choice([k.value for k in Kind]),
           "session, break, awards or concert (default session). Breaks show the slides."),
-    Field("speaker", Text(max_length=160), "Who speaks (optional)."),
-    Field("subtitle", Text(max_length=200), "A second line (optional)."),
+    Field("speaker", Text(max_length=160, languages=True), "Who speaks (optional)."),
+    Field("subtitle", Text(max_length=200, languages=True), "A second line (optional)."),
     Field("start", When(),
           "When it starts, in the event's time zone: 18:30, or 2021-02-06 18:30. "
           "Without it, the item starts when the previous one ends."),
@@ -97,9 +102,10 @@ SCHEMA = Record(
     "config",
     [
         Field("event", Record("event", [
-            Field("title", Text(max_length=160), "The event's name.", True),
-            Field("subtitle", Text(max_length=200), "A second line on the countdown screen."),
-            Field("organiser", Text(max_length=160), "Who runs the event."),
+            Field("title", Text(max_length=160, languages=True), "The event's name.", True),
+            Field("subtitle", Text(max_length=200, languages=True),
+                  "A second line on the countdown screen."),
+            Field("organiser", Text(max_length=160, languages=True), "Who runs the event."),
             Field("timezone", TimeZone(), "The event's IANA time zone, e.g. Europe/Moscow.", True),
             Field("start", When(allow_time=False),
                   "When it starts, in the event's time zone: 2021-02-06 18:00.", True),
@@ -130,8 +136,13 @@ SCHEMA = Record(
                   "The TV: a screen number (0, 1, …) or its name; default: with two screens, "
                   "the one that is not the main one."),
         ]), "Where it is watched."),
-        Field("languages", ListOf(Text(max_length=16), one_or_many=True),
-              "Languages for the screens, most preferred first, e.g. [en, be]."),
+        Field("languages", ListOf(LanguageCode(), one_or_many=True),
+              "The hall's languages: the kiosk's words in the first; with two, the programme "
+              "bar shows both (see bilingual). be, be-Latn (Łacinka), ru, uk, en, pl, lt, de; "
+              "default en."),
+        Field("bilingual", Choice(list(BILINGUAL_MODES)),
+              "With two languages: the bar's texts alternate (every few seconds; the default) "
+              "or are stacked (both at once)."),
         Field("programme", ListOf(_ITEM), "The running order, in order."),
         Field("delay", Record("delay", [
             Field("by", Duration(minimum=timedelta(0)), "How late things run, e.g. 10m.", True),
@@ -162,7 +173,7 @@ SCHEMA = Record(
                   "auto (the default) tells CSV by its address or content type."),
         ])), "The organisers' feeds: running order, delay, awards, slides, announcement. "
              "What a feed names replaces this file's; later feeds win."),
-        Field("message", Text(max_length=300),
+        Field("message", Text(max_length=300, languages=True),
               "The message the message key puts up (a volunteer can type another)."),
         Field("keys", KeyTable([a.value for a in Action]),
               "Key bindings: action → key or list of keys. Replaces that action's defaults."),
@@ -289,6 +300,7 @@ class Config:
     programme: Programme
     source: str
     languages: tuple[str, ...] = ("en",)
+    bilingual: str = "alternate"  # with two languages: alternate or stacked
     delay: Delay | None = None
     slides: tuple[Slide, ...] = ()
     slideshow: Slideshow = Slideshow()
@@ -469,7 +481,8 @@ def _build(values: dict[str, Any], ctx: Context, system_zone: tzinfo | None) -> 
         venue=venue,
         programme=Programme(start, end, items),
         source=ctx.file,
-        languages=tuple(values.get("languages", ("en",))),
+        languages=tuple(dict.fromkeys(values.get("languages", ("en",)))),
+        bilingual=values.get("bilingual", "alternate"),
         delay=delay,
         slides=tuple(_slide(s, slideshow.duration) for s in values.get("slides", ())),
         slideshow=slideshow,

@@ -42,7 +42,7 @@ from kiosk.core.schema import (
 
 ANNOUNCEMENT = Field(
     "announcement",
-    Text(nonempty=False, max_length=300),
+    Text(nonempty=False, max_length=300, languages=True),
     "A short notice from the organisers for the host and the hall (plain text, not markup). "
     'An empty string ("") shows none; leaving the key out leaves the config\'s own.',
 )

@@ -2,7 +2,7 @@
 
 Every instant here is an aware datetime in UTC. Arithmetic in UTC is elapsed time, so a
 programme that crosses a daylight-saving change keeps its real durations; time zones only
-matter when a time is shown to people (see ``clock_text``).
+matter when a time is shown to people (see ``clock_text``), in the hall's language.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
+
+from kiosk.core.i18n import ENGLISH, Language
 
 
 class Kind(StrEnum):
@@ -137,7 +139,7 @@ def at(programme: Programme, now: datetime) -> Moment:
     )
 
 
-def countdown_text(left: timedelta) -> str:
+def countdown_text(left: timedelta, lang: Language | None = None) -> str:
     """``1:02:03`` / ``02:03`` / ``2 days 03:04:05``; seconds round up so 0 shows only at zero."""
     seconds = max(0, int(-(-left.total_seconds() // 1)))
     days, rest = divmod(seconds, 86400)
@@ -146,17 +148,19 @@ def countdown_text(left: timedelta) -> str:
     clock = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
     if days:
         clock = f"{hours:02d}:{minutes:02d}:{secs:02d}"
-        return f"{days} day{'s' if days > 1 else ''} {clock}"
+        lang = lang or ENGLISH.primary
+        return lang.ngettext("{days} day {clock}", "{days} days {clock}", days).format(
+            days=days, clock=clock)
     return clock
 
 
-def clock_text(instant: datetime, zone: tzinfo, *, seconds: bool = False) -> str:
-    """The wall-clock time of ``instant`` in ``zone``, 24-hour."""
-    local = instant.astimezone(zone)
-    return local.strftime("%H:%M:%S" if seconds else "%H:%M")
+def clock_text(instant: datetime, zone: tzinfo, *, seconds: bool = False,
+               lang: Language | None = None) -> str:
+    """The wall-clock time of ``instant`` in ``zone``, as ``lang`` writes it (24-hour in
+    every language the kiosk speaks)."""
+    return (lang or ENGLISH.primary).time(instant, zone, seconds=seconds)
 
 
-def day_text(instant: datetime, zone: tzinfo) -> str:
-    """``Sat 6 Feb`` in ``zone``."""
-    local = instant.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b}"
+def day_text(instant: datetime, zone: tzinfo, lang: Language | None = None) -> str:
+    """``Sat 6 Feb`` in ``zone``, as ``lang`` writes it."""
+    return (lang or ENGLISH.primary).day(instant, zone)

@@ -13,13 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
 
 from kiosk.core.errors import ConfigError
+from kiosk.core.i18n import KNOWN, Translated, canonical
 from kiosk.core.keynames import normalise_key
 
 Node = yaml.Node
@@ -104,13 +105,22 @@ class Type:
 
 
 class Text(Type):
+    """Text; with ``languages``, also a mapping of language codes to texts (``{be: …, en: …}``),
+    read as a ``Translated`` whose plain value is the first one given."""
+
     expected = "text"
 
-    def __init__(self, *, nonempty: bool = True, max_length: int | None = None) -> None:
+    def __init__(self, *, nonempty: bool = True, max_length: int | None = None,
+                 languages: bool = False) -> None:
         self.nonempty = nonempty
         self.max_length = max_length
+        self.languages = languages
+        if languages:
+            self.expected = "text, or language codes with a text each"
 
     def convert(self, node: Node, ctx: Context, path: str) -> str:
+        if self.languages and isinstance(node, yaml.MappingNode):
+            return cast(str, self._by_language(node, ctx, path))
         text = _scalar_text(node).strip()
         if self.nonempty and not text:
             raise Invalid("expected text, got an empty string")
@@ -118,13 +128,71 @@ class Text(Type):
             raise Invalid(f"is {len(text)} characters long; at most {self.max_length} fit")
         return text
 
+    def _by_language(self, node: yaml.MappingNode, ctx: Context, path: str) -> Any:
+        if not node.value:
+            raise Invalid(f"expected a text, or language codes with a text each "
+                          f"({', '.join(KNOWN)}), got an empty mapping")
+        one = Text(nonempty=self.nonempty, max_length=self.max_length)
+        texts: dict[str, str] = {}
+        failed = False
+        for key_node, value_node in node.value:
+            written = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else ""
+            code = canonical(written)
+            child = f"{path}.{written}"
+            if code is None:
+                hint = _nearest(written, list(KNOWN))
+                ctx.error(key_node, child, f"unknown language {written!r}{hint}; "
+                                           f"known: {', '.join(KNOWN)}")
+                failed = True
+                continue
+            if code in texts:
+                ctx.error(key_node, child, f"{code!r} is given twice")
+                failed = True
+                continue
+            ctx.mark(child, value_node)
+            value = convert_node(one, value_node, ctx, child)
+            if value is _MISSING:
+                failed = True
+            else:
+                texts[code] = value
+        if failed:
+            return _MISSING
+        return Translated(next(iter(texts.values())), texts)
+
     def json_schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "string"}
         if self.nonempty:
             schema["minLength"] = 1
         if self.max_length is not None:
             schema["maxLength"] = self.max_length
+        if self.languages:
+            by_language = {
+                "type": "object",
+                "description": "The text in each language (the first one given is the "
+                               "fallback for the others).",
+                "propertyNames": {"enum": list(KNOWN)},
+                "additionalProperties": dict(schema),
+                "minProperties": 1,
+            }
+            return {"oneOf": [schema, by_language]}
         return schema
+
+
+class LanguageCode(Type):
+    """A language the kiosk speaks: be, be-Latn, ru, uk, en, pl, lt or de."""
+
+    expected = f"language codes ({', '.join(KNOWN)})"
+
+    def convert(self, node: Node, ctx: Context, path: str) -> str:
+        text = _scalar_text(node).strip()
+        code = canonical(text)
+        if code is None:
+            raise Invalid(f"unknown language {text!r}{_nearest(text, list(KNOWN))}; "
+                          f"known: {', '.join(KNOWN)}")
+        return code
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "enum": list(KNOWN)}
 
 
 class Boolean(Type):

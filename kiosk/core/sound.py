@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kiosk.core import atomic
+from kiosk.core.i18n import ENGLISH, Language
 
 STEP = 5
 _FILE = "sound.json"
@@ -26,8 +27,12 @@ class Sound:
     def toggled(self) -> Sound:
         return replace(self, muted=not self.muted)
 
-    def badge(self) -> str:
-        return "MUTED" if self.muted else f"VOLUME {self.volume}%"
+    def badge(self, lang: Language | None = None) -> str:
+        """What the hall's badge says (in ``lang``, English by default)."""
+        lang = lang or ENGLISH.primary
+        if self.muted:
+            return lang.gettext("MUTED")
+        return lang.gettext("VOLUME {volume}%").format(volume=self.volume)
 
 
 def load(state_dir: Path) -> Sound:

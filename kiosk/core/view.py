@@ -13,10 +13,19 @@ from typing import Any
 from kiosk.core.actions import DESCRIPTIONS
 from kiosk.core.config import Award, Config, LaureateId, Slide, award_key, laureate_ids
 from kiosk.core.director import Decision, Health, Scene, State
+from kiosk.core.i18n import ALTERNATE_SECONDS, ENGLISH, N_, Language, Languages
 from kiosk.core.programme import Item, Moment, Phase, clock_text, countdown_text, day_text
 
 BOARD_MIN_DURATION = timedelta(seconds=15)
 REVEAL_HIGHLIGHT = timedelta(seconds=12)
+
+# The stage's own fixed words, in English until ``compose`` puts them in the hall's language.
+FIRST = N_("FIRST")
+PENDING = N_("To be announced")
+KEYBOARD = N_("Keyboard")
+PROBLEMS = N_("Problems")
+WAITING = N_("The live stream will appear here")
+PROMPT = N_("Message for the hall — Enter to show, Esc to cancel")
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,13 @@ class OverlayView:
     clock: str
     event_clock: str
     progress: float | None = None
+    # What the now label says, whatever the language: now, break, soon or ended.
+    now_tone: str = "now"
+    # Two languages stacked: the titles in the second language ("" when the same).
+    now_title_2: str = ""
+    next_title_2: str = ""
+    # The language the bar is in (the first of two, when stacked).
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -42,6 +58,7 @@ class CountdownView:
     starts_venue: str
     starts_event: str
     first_item: str
+    first_label: str = FIRST
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,7 @@ class CategoryView:
     name: str
     laureates: tuple[LaureateView, ...]
     pending: bool  # nobody named yet
+    pending_text: str = PENDING
 
 
 @dataclass(frozen=True)
@@ -98,6 +116,8 @@ class Badge:
 class HelpView:
     rows: tuple[tuple[str, str], ...]
     problems: tuple[str, ...]
+    title: str = KEYBOARD
+    problems_title: str = PROBLEMS
 
 
 @dataclass(frozen=True)
@@ -119,6 +139,11 @@ class View:
     notice: str = ""
     # The organisers' announcement (from a feed), shown with the now/next bar.
     announcement: str = ""
+    # The live scene's words while no picture has come, and the message editor's prompt.
+    live_waiting: str = WAITING
+    prompt: str = PROMPT
+    # The languages shown, the kiosk's own first.
+    languages: tuple[str, ...] = ("en",)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -176,199 +201,282 @@ def compose(
     problems: tuple[str, ...] = (),
     sound: str = "",
     diagnostics: tuple[tuple[str, str], ...] = (),
+    languages: Languages = ENGLISH,
 ) -> View:
     """The whole picture at ``moment.now``.
 
     ``loop_since`` is when the current scene came up (the slide loop starts there unless a
     volunteer moved it); ``problems`` are host-facing messages such as config errors;
     ``sound`` is a sound badge ("MUTED", "VOLUME 70%") the app wants shown; ``diagnostics``
-    the player's figures, shown while the volunteers have them switched on.
+    the player's figures, shown while the volunteers have them switched on. Every text is in
+    ``languages.primary``; the overlay also in ``languages.second`` when there is one.
     """
     now = moment.now
     scene = decision.scene
-    view: dict[str, Any] = {"scene": scene, "manual": decision.manual}
+    lang = languages.primary
+    view: dict[str, Any] = {"scene": scene, "manual": decision.manual,
+                            "languages": languages.codes}
     if scene is Scene.COUNTDOWN:
-        view["countdown"] = _countdown(config, moment)
+        view["countdown"] = _countdown(config, moment, lang)
     elif scene is Scene.SLIDES:
         entries = loop_entries(config)
         since = state.loop_since or loop_since
         index = loop_position(entries, state.loop_first, since, now)
-        view["slide"] = _slide(config, entries, index)
+        view["slide"] = _slide(config, entries, index, lang)
         award = entries[index].award if entries else None
         if award is not None:
-            view["board"] = board_for_slide(config, state, award, now)
+            view["board"] = board_for_slide(config, state, award, now, lang)
     elif scene is Scene.AWARDS:
-        view["board"] = _board(config, state, now)
+        view["board"] = _board(config, state, now, lang)
     elif scene is Scene.MESSAGE:
-        view["message"] = state.message or config.message
+        view["message"] = state.message or lang.pick(config.message)
     elif scene is Scene.CLOSING:
-        view["closing"] = ("Thank you for watching together",
-                           f"{config.event.title} has ended.")
+        view["closing"] = (lang.gettext("Thank you for watching together"),
+                           lang.gettext("{title} has ended.").format(
+                               title=lang.pick(config.event.title)))
     elif scene is Scene.LIVE:
-        view["live_title"] = config.event.title
+        view["live_title"] = lang.pick(config.event.title)
+        view["live_waiting"] = lang.gettext(WAITING)
     if scene is not Scene.BLACKOUT and state.overlay:
-        view["overlay"] = _overlay(config, moment)
-        view["announcement"] = config.announcement
-    view["badges"] = _badges(decision, state, config, rehearsal, problems)
+        view["overlay"] = _overlay(config, moment, languages)
+        view["announcement"] = _overlay_language(languages, now).pick(config.announcement)
+    view["badges"] = _badges(decision, state, config, rehearsal, problems, lang)
     if sound and scene is not Scene.BLACKOUT:
         view["badges"] = (*view["badges"], Badge(sound, "info"))
     if state.diagnostics and scene is not Scene.BLACKOUT:
         view["diagnostics"] = diagnostics
     if state.help:
-        view["help"] = help_view(config, problems)
+        view["help"] = help_view(config, problems, lang)
     if problems:
-        view["notice"] = problems[0] + (f"  (+{len(problems) - 1} more: F1)"
-                                        if len(problems) > 1 else "")
+        more = len(problems) - 1
+        view["notice"] = problems[0] + ("  " + lang.ngettext(
+            "(+{n} more: F1)", "(+{n} more: F1)", more).format(n=more) if more else "")
+    view["prompt"] = lang.gettext(PROMPT)
     return View(**view)
 
 
-def help_view(config: Config, problems: tuple[str, ...] = ()) -> HelpView:
+def help_view(config: Config, problems: tuple[str, ...] = (),
+              lang: Language = ENGLISH.primary) -> HelpView:
     rows = tuple(
-        (" / ".join(keys), DESCRIPTIONS[action])
+        (" / ".join(keys), lang.gettext(DESCRIPTIONS[action]))
         for action, keys in config.keys.items()
         if keys and action in DESCRIPTIONS
     )
-    return HelpView(rows=rows, problems=problems)
+    return HelpView(rows=rows, problems=problems, title=lang.gettext(KEYBOARD),
+                    problems_title=lang.gettext(PROBLEMS))
 
 
-def _countdown(config: Config, moment: Moment) -> CountdownView:
+def _countdown(config: Config, moment: Moment, lang: Language) -> CountdownView:
     event = config.event
     start = config.running().start if moment.until_start is None else (
         moment.now + moment.until_start)
     venue_zone = config.venue.timezone
-    first = moment.next.title if moment.next is not None else ""
+    first = lang.pick(moment.next.title) if moment.next is not None else ""
     starts_event = ""
     if _zone_name(event.timezone) != _zone_name(venue_zone):
-        starts_event = (f"{clock_text(start, event.timezone)} {_city(event.timezone)} time, "
-                        f"{day_text(start, event.timezone)}")
+        starts_event = lang.gettext("{time} {city} time, {day}").format(
+            time=clock_text(start, event.timezone, lang=lang), city=lang.city(event.timezone),
+            day=day_text(start, event.timezone, lang))
     return CountdownView(
-        title=event.title,
-        subtitle=event.subtitle,
-        countdown=countdown_text(moment.until_start or timedelta(0)),
-        starts_venue=f"Starts {day_text(start, venue_zone)} at {clock_text(start, venue_zone)}",
+        title=lang.pick(event.title),
+        subtitle=lang.pick(event.subtitle),
+        countdown=countdown_text(moment.until_start or timedelta(0), lang),
+        starts_venue=lang.gettext("Starts {day} at {time}").format(
+            day=day_text(start, venue_zone, lang), time=clock_text(start, venue_zone, lang=lang)),
         starts_event=starts_event,
         first_item=first,
+        first_label=lang.gettext(FIRST),
     )
 
 
-def _slide(config: Config, entries: tuple[LoopEntry, ...], index: int) -> SlideView:
+def _slide(config: Config, entries: tuple[LoopEntry, ...], index: int,
+           lang: Language) -> SlideView:
     fade = config.slideshow.transition == "fade"
     if not entries:
-        return SlideView(kind="text", title=config.event.title, body=config.event.subtitle,
-                         fade=fade)
+        return SlideView(kind="text", title=lang.pick(config.event.title),
+                         body=lang.pick(config.event.subtitle), fade=fade)
     entry = entries[index]
     if entry.slide is None:
         assert entry.award is not None
-        return SlideView(kind="board", title=config.awards[entry.award].name, index=index,
-                         count=len(entries), fade=fade)
+        return SlideView(kind="board", title=lang.pick(config.awards[entry.award].name),
+                         index=index, count=len(entries), fade=fade)
     slide = entry.slide
     return SlideView(
-        kind=slide.kind, title=slide.title, body=slide.body, author=slide.author,
-        image=str(slide.image) if slide.image else "", url=slide.url, caption=slide.caption,
-        index=index, count=len(entries), fade=fade,
+        kind=slide.kind, title=lang.pick(slide.title), body=lang.pick(slide.body),
+        author=lang.pick(slide.author), image=str(slide.image) if slide.image else "",
+        url=slide.url, caption=lang.pick(slide.caption), index=index, count=len(entries),
+        fade=fade,
     )
 
 
-def board_for_slide(config: Config, state: State, award_index: int, now: datetime) -> BoardView:
+def board_for_slide(config: Config, state: State, award_index: int, now: datetime,
+                    lang: Language = ENGLISH.primary) -> BoardView:
     """The board of one award, as shown inside the slide loop."""
-    board = _board(config, state, now)
+    board = _board(config, state, now, lang)
     return BoardView(awards=(board.awards[award_index],), reveal_age=board.reveal_age)
 
 
-def _board(config: Config, state: State, now: datetime) -> BoardView:
+def _board(config: Config, state: State, now: datetime, lang: Language) -> BoardView:
     newest = state.revealed[-1] if state.revealed else None
     age = None
     if state.revealed_at is not None and now - state.revealed_at < REVEAL_HIGHLIGHT:
         age = max(0.0, (now - state.revealed_at).total_seconds())
     return BoardView(
-        awards=tuple(_award(award, state, newest if age is not None else None)
+        awards=tuple(_award(award, state, newest if age is not None else None, lang)
                      for award in config.awards),
         reveal_age=age,
     )
 
 
-def _award(award: Award, state: State, newest: LaureateId | None) -> AwardView:
+def _award(award: Award, state: State, newest: LaureateId | None,
+           lang: Language) -> AwardView:
     categories = []
     a = award_key(award.name)
+    pending = lang.gettext(PENDING)
     for category in award.categories:
         c = award_key(category.name)
         laureates = tuple(
             LaureateView(
-                name=lau.name,
-                citation=lau.citation,
+                name=lang.pick(lau.name),
+                citation=lang.pick(lau.citation),
                 revealed=lau.announced or (a, c, award_key(lau.name)) in state.revealed,
                 highlight=(a, c, award_key(lau.name)) == newest,
             )
             for lau in category.laureates
         )
         shown = tuple(lv for lv in laureates if lv.revealed)
-        categories.append(CategoryView(category.name, shown, pending=not shown))
-    return AwardView(award.name, award.organiser, award.description, tuple(categories))
+        categories.append(CategoryView(lang.pick(category.name), shown, pending=not shown,
+                                       pending_text=pending))
+    return AwardView(lang.pick(award.name), lang.pick(award.organiser),
+                     lang.pick(award.description), tuple(categories))
 
 
-def _overlay(config: Config, moment: Moment) -> OverlayView:
-    venue_zone = config.venue.timezone
-    event_zone = config.event.timezone
+def _overlay_language(languages: Languages, now: datetime) -> Language:
+    """The bar's language at ``now``: two languages alternating take turns."""
+    if languages.second is None or languages.mode != "alternate":
+        return languages.primary
+    turn = int(now.timestamp() // ALTERNATE_SECONDS) % 2
+    return languages.second if turn else languages.primary
+
+
+@dataclass(frozen=True)
+class _NowNext:
+    tone: str
+    label: str
+    title: str
+    detail: str
+    next_label: str
+    next_title: str
+    countdown: str
+
+
+def _now_next(config: Config, moment: Moment, lang: Language) -> _NowNext:
+    """The bar's words in one language."""
     current: Item | None = moment.current
     upcoming: Item | None = moment.next
+    back = (lang.gettext("Back at {time}").format(
+        time=clock_text(upcoming.start, config.venue.timezone, lang=lang))
+        if upcoming is not None else "")
     if moment.phase is Phase.BEFORE:
-        now_label, now_title, now_detail = "STARTING SOON", config.event.title, ""
+        tone, label, title, detail = ("soon", lang.gettext("STARTING SOON"),
+                                      lang.pick(config.event.title), "")
     elif moment.phase is Phase.AFTER:
-        now_label, now_title, now_detail = "ENDED", config.event.title, ""
+        tone, label, title, detail = ("ended", lang.gettext("ENDED"),
+                                      lang.pick(config.event.title), "")
     elif current is None:
-        now_label, now_title, now_detail = "BREAK", "Break", ""
+        tone, label, title, detail = ("break", lang.gettext("BREAK"),
+                                      lang.pgettext("the title of a gap between items", "Break"),
+                                      back)
     else:
-        now_label = "BREAK" if current.kind.value == "break" else "NOW"
-        now_title = current.title
-        now_detail = " · ".join(p for p in (current.speaker, current.subtitle) if p)
+        is_break = current.kind.value == "break"
+        tone = "break" if is_break else "now"
+        label = lang.gettext("BREAK") if is_break else lang.gettext("NOW")
+        title = lang.pick(current.title)
+        detail = " · ".join(p for p in (lang.pick(current.speaker), lang.pick(current.subtitle))
+                            if p)
+        if is_break and not detail:
+            detail = back
+    return _NowNext(
+        tone=tone, label=label, title=title, detail=detail,
+        next_label=lang.gettext("NEXT") if upcoming is not None else "",
+        next_title=lang.pick(upcoming.title) if upcoming is not None else "",
+        countdown=(lang.gettext("in {countdown}").format(
+            countdown=countdown_text(moment.until_next, lang))
+            if moment.until_next is not None else ""),
+    )
+
+
+def _overlay(config: Config, moment: Moment, languages: Languages) -> OverlayView:
+    venue_zone = config.venue.timezone
+    event_zone = config.event.timezone
+    lang = _overlay_language(languages, moment.now)
+    words = _now_next(config, moment, lang)
+    label, next_label = words.label, words.next_label
+    title_2 = next_title_2 = ""
+    if languages.second is not None and languages.mode == "stacked":
+        other = _now_next(config, moment, languages.second)
+        label = _both(label, other.label)
+        next_label = _both(next_label, other.next_label)
+        title_2 = other.title if other.title != words.title else ""
+        next_title_2 = other.next_title if other.next_title != words.next_title else ""
+    current = moment.current
     progress = None
     if current is not None and moment.remaining is not None:
         progress = 1.0 - moment.remaining / current.duration
     event_clock = ""
     if config.overlay.event_clock and _zone_name(event_zone) != _zone_name(venue_zone):
-        event_clock = f"{_city(event_zone)} {clock_text(moment.now, event_zone)}"
+        event_clock = lang.gettext("{city} {time}").format(
+            city=lang.city(event_zone), time=clock_text(moment.now, event_zone, lang=lang))
+    upcoming = moment.next
     return OverlayView(
         position=config.overlay.position,
-        now_label=now_label,
-        now_title=now_title,
-        now_detail=now_detail,
-        next_label="NEXT" if upcoming is not None else "",
-        next_title=upcoming.title if upcoming is not None else "",
-        next_time=clock_text(upcoming.start, venue_zone) if upcoming is not None else "",
-        countdown=(f"in {countdown_text(moment.until_next)}"
-                   if moment.until_next is not None else ""),
-        clock=clock_text(moment.now, venue_zone) if config.overlay.clock else "",
+        now_label=label,
+        now_title=words.title,
+        now_detail=words.detail,
+        next_label=next_label,
+        next_title=words.next_title,
+        next_time=(clock_text(upcoming.start, venue_zone, lang=lang)
+                   if upcoming is not None else ""),
+        countdown=words.countdown,
+        clock=clock_text(moment.now, venue_zone, lang=lang) if config.overlay.clock else "",
         event_clock=event_clock,
         progress=progress,
+        now_tone=words.tone,
+        now_title_2=title_2,
+        next_title_2=next_title_2,
+        language=lang.code,
     )
 
 
+def _both(first: str, second: str) -> str:
+    """Two languages' labels side by side (one, when they read the same)."""
+    return first if not second or second == first else f"{first} · {second}"
+
+
 def _badges(decision: Decision, state: State, config: Config, rehearsal: bool,
-            problems: tuple[str, ...]) -> tuple[Badge, ...]:
+            problems: tuple[str, ...], lang: Language) -> tuple[Badge, ...]:
     badges = []
     if rehearsal:
-        badges.append(Badge("REHEARSAL", "info"))
+        badges.append(Badge(lang.gettext("REHEARSAL"), "info"))
     if decision.manual and decision.scene is not Scene.BLACKOUT:
-        badges.append(Badge("MANUAL", "warn"))
+        badges.append(Badge(lang.gettext("MANUAL"), "warn"))
     if decision.fallback is not None:
         text = {
-            Health.STARTING: "Stream starting…",
-            Health.STALLED: "Stream reconnecting…",
-            Health.RECONNECTING: "Stream reconnecting…",
-            Health.OFFLINE: "Stream offline",
-        }.get(decision.fallback, "Stream unavailable")
-        badges.append(Badge(text, "warn"))
+            Health.STARTING: N_("Stream starting…"),
+            Health.STALLED: N_("Stream reconnecting…"),
+            Health.RECONNECTING: N_("Stream reconnecting…"),
+            Health.OFFLINE: N_("Stream offline"),
+        }.get(decision.fallback, N_("Stream unavailable"))
+        badges.append(Badge(lang.gettext(text), "warn"))
     late = state.late + (config.delay.by if config.delay is not None else timedelta(0))
     if late:
-        badges.append(Badge(f"DELAY +{int(late.total_seconds() // 60)} min", "warn"))
+        minutes = int(late.total_seconds() // 60)
+        badges.append(Badge(lang.ngettext("DELAY +{minutes} min", "DELAY +{minutes} min",
+                                          minutes).format(minutes=minutes), "warn"))
     if problems:
-        badges.append(Badge("PROBLEM: F1", "error"))
+        badges.append(Badge(lang.gettext("PROBLEM: F1"), "error"))
     return tuple(badges)
 
 
 def _zone_name(zone: object) -> str:
     return str(getattr(zone, "key", zone))
-
-
-def _city(zone: object) -> str:
-    return _zone_name(zone).rsplit("/", 1)[-1].replace("_", " ")

@@ -65,9 +65,9 @@ CASES = [
     ("a list as the event",
      "event:\n  - title: T\n",
      2, 3, "event", "expected a mapping (event)"),
-    ("a mapping as a title",
+    ("a mapping as a title",  # a mapping names languages (issue 7)
      HEAD.replace("title: Watch party", "title: {text: Watch party}"),
-     2, 10, "event.title", "expected text, got a mapping"),
+     2, 11, "event.title.text", "unknown language 'text'"),
     ("an empty title",
      HEAD.replace("title: Watch party", 'title: ""'),
      2, 10, "event.title", "expected text, got an empty string"),
@@ -97,7 +97,7 @@ CASES = [
      7, 7, "delay.by", "got '-5m'"),
     ("languages as a mapping",
      HEAD + "languages: {en: 1}\n",
-     6, 12, "languages", "expected a list of text"),
+     6, 12, "languages", "expected a list of language codes"),
     ("an unknown kind",
      HEAD + "programme:\n  - title: A\n    kind: brake\n",
      8, 11, "programme[0].kind", "did you mean 'break'?"),
@@ -338,14 +338,20 @@ def test_an_unquoted_event_end_is_a_time(tmp_path):
 @pytest.mark.parametrize(
     ("spelling", "languages"),
     [
-        ("[no]", ("no",)),
-        ("no", ("no",)),
-        ("[en, no, yes, on, off]", ("en", "no", "yes", "on", "off")),
         ("[be, en]", ("be", "en")),
+        ("de", ("de",)),
+        ("[be@latin, EN, be]", ("be-Latn", "en", "be")),
     ],
 )
-def test_languages_stay_text(tmp_path, spelling, languages):
+def test_languages_are_codes_the_kiosk_speaks(tmp_path, spelling, languages):
     assert read(HEAD + f"languages: {spelling}\n", tmp_path).languages == languages
+
+
+@pytest.mark.parametrize("spelling", ["[no]", "no", "[en, off]"])
+def test_languages_stay_text_and_unknown_ones_are_named(tmp_path, spelling):
+    # YAML 1.1 would read no/off as false: the error names the word as written.
+    error = errors_of(HEAD + f"languages: {spelling}\n", tmp_path)[0]
+    assert "unknown language 'no'" in error.message or "unknown language 'off'" in error.message
 
 
 @pytest.mark.parametrize(("spelling", "value"), [("true", True), ("yes", True), ("false", False),
