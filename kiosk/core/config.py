@@ -20,10 +20,13 @@ import yaml
 from kiosk.core.actions import Action, key_table
 from kiosk.core.errors import ConfigError, ConfigInvalid
 from kiosk.core.i18n import BILINGUAL_MODES
+from kiosk.core.palette import DEFAULT_ACCENT, DEFAULT_BACKGROUND, DEFAULT_TEXT
+from kiosk.core.palette import derive as derive_palette
 from kiosk.core.programme import Delay, Item, Kind, Programme
 from kiosk.core.schema import (
     Boolean,
     Choice,
+    Colour,
     Context,
     Duration,
     ExistingFile,
@@ -33,6 +36,7 @@ from kiosk.core.schema import (
     KeyTable,
     LanguageCode,
     ListOf,
+    Percent,
     Record,
     Source,
     Text,
@@ -164,6 +168,29 @@ SCHEMA = Record(
             Field("event_clock", Boolean(),
                   "Also show the event's own time when its zone differs (default true)."),
         ]), "The now/next bar over the video and slides."),
+        Field("theme", Record("theme", [
+            Field("accent", Colour(),
+                  'The accent: labels, the ribbon, highlights (default "#c8313e", the red of '
+                  "the white-red-white flag)."),
+            Field("background", Colour(), 'Behind every scene (default "#10151f", navy).'),
+            Field("text", Colour(), 'The text (default "#ffffff"). A colour that reads '
+                                    "below 4.5:1 (WCAG AA) on the background is adjusted, "
+                                    "with a warning."),
+            Field("logo", ImageFile(),
+                  "The organisers' logo on the countdown and closing screens: a file path "
+                  "(relative to this file) or an https:// address."),
+            Field("background_image", ImageFile(),
+                  "A picture behind the scenes, dimmed with the background colour until "
+                  "every text reads on it."),
+        ]), "The stage's colours and pictures."),
+        Field("display", Record("display", [
+            Field("overscan", Percent(0, 10),
+                  "How much of each edge the TV may crop; nothing that matters goes there "
+                  "(default 5%; 0% for a monitor or projector that shows everything)."),
+            Field("motion", Boolean(),
+                  "Fades, the countdown's pulse and the awards' reveal (default true); false "
+                  "cuts instead, for a slow computer."),
+        ]), "The TV."),
         Field("feeds", ListOf(Record("feed", [
             Field("url", Url(), "Where the organisers publish it (YAML, JSON or CSV).", True),
             Field("every", Duration(minimum=timedelta(seconds=10),
@@ -248,6 +275,24 @@ class Overlay:
 
 
 @dataclass(frozen=True)
+class Theme:
+    accent: str = DEFAULT_ACCENT
+    background: str = DEFAULT_BACKGROUND
+    text: str = DEFAULT_TEXT
+    logo: Path | None = None
+    # A remote logo's address; ``logo`` is then its cached copy once downloaded (None before).
+    logo_url: str = ""
+    background_image: Path | None = None
+    background_image_url: str = ""
+
+
+@dataclass(frozen=True)
+class Display:
+    overscan: float = 0.05  # of each edge
+    motion: bool = True
+
+
+@dataclass(frozen=True)
 class StreamSettings:
     max_height: int = 1080
     allow_recording: bool = False
@@ -306,6 +351,8 @@ class Config:
     slideshow: Slideshow = Slideshow()
     awards: tuple[Award, ...] = ()
     overlay: Overlay = Overlay()
+    theme: Theme = Theme()
+    display: Display = Display()
     stream: StreamSettings = StreamSettings()
     message: str = ""
     # A short line from the organisers' feed for the hall (issue 5); "" when there is none.
@@ -488,11 +535,36 @@ def _build(values: dict[str, Any], ctx: Context, system_zone: tzinfo | None) -> 
         slideshow=slideshow,
         awards=tuple(_award(a) for a in values.get("awards", ())),
         overlay=Overlay(**values.get("overlay", {})),
+        theme=_theme(values.get("theme", {}), ctx),
+        display=Display(**values.get("display", {})),
         stream=StreamSettings(**values.get("stream", {})),
         message=values.get("message", ""),
         feeds=tuple(FeedSource(**f) for f in values.get("feeds", ())),
         keys=keys,
     )
+
+
+def _theme(raw: dict[str, Any], ctx: Context) -> Theme:
+    """The theme as configured; colours that would read too faintly are a warning (the stage
+    adjusts them, see kiosk.core.palette)."""
+    def picture(key: str) -> tuple[Path | None, str]:
+        value = raw.get(key)
+        return (value, "") if isinstance(value, Path) else (None, value or "")
+
+    logo, logo_url = picture("logo")
+    background_image, background_image_url = picture("background_image")
+    theme = Theme(accent=raw.get("accent", DEFAULT_ACCENT),
+                  background=raw.get("background", DEFAULT_BACKGROUND),
+                  text=raw.get("text", DEFAULT_TEXT), logo=logo, logo_url=logo_url,
+                  background_image=background_image,
+                  background_image_url=background_image_url)
+    _, adjusted = derive_palette(theme.accent, theme.background, theme.text,
+                                 picture=bool(background_image or background_image_url))
+    for change in adjusted:
+        key = change.key if change.key in ctx.marks else "theme"
+        line, column = ctx.marks.get(key, (1, 1))
+        ctx.warnings.append(f"{ctx.file}:{line}:{column}: {key}: {change.message}")
+    return theme
 
 
 def _check_keys(overrides: Mapping[str, tuple[str, ...]],

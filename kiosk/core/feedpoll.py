@@ -180,7 +180,9 @@ def feed_format(source: FeedSource, content_type: str = "") -> str:
 def image_urls(document: FeedDocument | Config) -> tuple[str, ...]:
     """Every remote picture a document's (or a config's) slides name, once each."""
     slides = document.slides or ()
-    urls = (s.image_url if isinstance(s, Slide) else s.get("image") for s in slides)
+    urls = [s.image_url if isinstance(s, Slide) else s.get("image") for s in slides]
+    if isinstance(document, Config):  # the theme's logo and background picture
+        urls += [document.theme.logo_url, document.theme.background_image_url]
     return tuple(dict.fromkeys(u for u in urls if isinstance(u, str) and u))
 
 
@@ -291,7 +293,15 @@ def with_cached_images(config: Config, cache: FeedCache) -> Config:
         if s.image_url and s.image is None and cache.has_image(s.image_url) else s
         for s in config.slides
     )
-    return config if slides == config.slides else dataclasses.replace(config, slides=slides)
+    theme = config.theme
+    for path_key, url_key in (("logo", "logo_url"),
+                              ("background_image", "background_image_url")):
+        url = getattr(theme, url_key)
+        if url and getattr(theme, path_key) is None and cache.has_image(url):
+            theme = dataclasses.replace(theme, **{path_key: cache.image_path(url)})  # type: ignore[arg-type]
+    if slides == config.slides and theme == config.theme:
+        return config
+    return dataclasses.replace(config, slides=slides, theme=theme)
 
 
 def status_line(status: FeedStatus, zone: tzinfo, now: datetime | None = None) -> str:

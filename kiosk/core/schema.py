@@ -356,6 +356,57 @@ class Url(Type):
         return {"type": "string", "pattern": "^https?://"}
 
 
+_COLOUR = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+class Colour(Type):
+    """An sRGB colour as ``"#c8313e"`` (or ``"#c33"``); returned as ``#rrggbb``, lower case."""
+
+    expected = 'a colour like "#c8313e", in quotes'
+
+    def convert(self, node: Node, ctx: Context, path: str) -> str:
+        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG and not node.style:
+            # `accent: #c8313e` unquoted: YAML reads everything from # on as a comment.
+            raise Invalid(f"expected {self.expected}, got nothing (without quotes YAML reads "
+                          "# as the start of a comment)")
+        text = _scalar_text(node).strip()
+        if not _COLOUR.match(text):
+            raise Invalid(f"expected {self.expected}, got {text!r}")
+        digits = text[1:].lower()
+        if len(digits) == 3:
+            digits = "".join(d * 2 for d in digits)
+        return "#" + digits
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": _COLOUR.pattern}
+
+
+class Percent(Type):
+    """A share such as ``5%`` (or the number 5), returned as a fraction (0.05)."""
+
+    def __init__(self, minimum: float, maximum: float) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+        self.expected = f"a percentage from {minimum:g}% to {maximum:g}%, like 5%"
+
+    def convert(self, node: Node, ctx: Context, path: str) -> float:
+        text = _scalar_text(node).strip()
+        number = text[:-1].strip() if text.endswith("%") else text
+        try:
+            value = float(number)
+        except ValueError:
+            raise Invalid(f"expected {self.expected}, got {text!r}") from None
+        if not self.minimum <= value <= self.maximum:
+            raise Invalid(f"expected {self.expected}, got {text!r}")
+        return value / 100
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [
+            {"type": "number", "minimum": self.minimum, "maximum": self.maximum},
+            {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$"},
+        ]}
+
+
 class Source(Type):
     """Where the stream comes from: a URL of any scheme libVLC knows, or a file path."""
 
