@@ -18,8 +18,16 @@ from kiosk.core.clock import Clock
 from kiosk.core.config import Config, award_key, laureate_ids
 from kiosk.core.director import Decision, Health, Scene, State
 from kiosk.core.eventlog import EventLog
+from kiosk.core.i18n import Languages, choose
 from kiosk.core.programme import Moment, Programme, at
-from kiosk.core.view import View, compose, hidden_laureates, loop_entries, loop_position
+from kiosk.core.view import (
+    PROMPT,
+    View,
+    compose,
+    hidden_laureates,
+    loop_entries,
+    loop_position,
+)
 from kiosk.stage.editor import MessageEditor
 from kiosk.stage.window import Stage
 
@@ -52,11 +60,14 @@ class Kiosk(QObject):
         stream: Any = None,
         state_dir: Path | None = None,
         feeds: Any = None,
+        lang: tuple[str, ...] = (),
     ) -> None:
         """``player`` and ``stream`` (kiosk.player, kiosk.stream) are optional: without them
         the live scene shows its placeholder and the stream counts as playing. With
-        ``feeds`` (kiosk.feedservice) the config is the one the feeds make, updated live."""
+        ``feeds`` (kiosk.feedservice) the config is the one the feeds make, updated live.
+        ``lang`` (``--lang``) overrides the config's languages."""
         super().__init__()
+        self.lang = lang
         self.feeds = feeds
         if feeds is not None:
             config = feeds.config
@@ -129,6 +140,11 @@ class Kiosk(QObject):
         """What the stream is doing, in one line for the host ("" without a stream)."""
         return self._stream_status
 
+    @property
+    def languages(self) -> Languages:
+        """The hall's languages: ``--lang``, else the config's (which an edit may change)."""
+        return choose(self.config.languages, self.lang, self.config.bilingual)
+
     def running(self) -> Programme:
         """The programme as it runs now: the config's delay and the volunteers' delay."""
         return self.state.running(self.config.running())
@@ -151,7 +167,9 @@ class Kiosk(QObject):
             return
         if action is Action.MESSAGE:
             self._set_shortcuts_enabled(False)
-            self.editor.open(self.state.message or self.config.message)
+            lang = self.languages.primary
+            self.editor.open(self.state.message or lang.pick(self.config.message),
+                             prompt=self.view.prompt if self.view is not None else PROMPT)
             return
         if action in (Action.NEXT_SLIDE, Action.PREVIOUS_SLIDE):
             if self._decision is None or self._decision.scene is not Scene.SLIDES:
@@ -191,7 +209,8 @@ class Kiosk(QObject):
         view = compose(self.config, moment, decision, self.state,
                        loop_since=self._scene_since or now, rehearsal=self.rehearsal,
                        problems=self._shown_problems, sound=self._sound_badge(),
-                       diagnostics=self._diagnostics() if self.state.diagnostics else ())
+                       diagnostics=self._diagnostics() if self.state.diagnostics else (),
+                       languages=self.languages)
         self.view = view
         self._save_session()
         self.stage.set_view(view)
@@ -376,10 +395,8 @@ class Kiosk(QObject):
         self.player.set_muted(self.sound.muted or not heard)
 
     def _sound_badge(self) -> str:
-        if self.sound.muted:
-            return "MUTED"
-        if time.monotonic() < self._sound_shown_until:
-            return self.sound.badge()
+        if self.sound.muted or time.monotonic() < self._sound_shown_until:
+            return self.sound.badge(self.languages.primary)
         return ""
 
     def _diagnostics(self) -> tuple[tuple[str, str], ...]:

@@ -19,6 +19,7 @@ from kiosk.core.actions import conflicts
 from kiosk.core.config import Config
 from kiosk.core.director import Scene
 from kiosk.core.errors import ConfigInvalid
+from kiosk.core.i18n import KNOWN, choose, parse_codes
 from kiosk.core.programme import clock_text, day_text
 from kiosk.platform.frozen import WORKER_FLAG
 
@@ -34,6 +35,7 @@ SUPERVISE_FLAG = "--supervise"
 # clock's arithmetic would overflow within a run.
 MAX_SPEED = 10_000.0
 MAX_EXIT_AFTER = 7 * 24 * 3600.0  # a QTimer counts milliseconds in 32 bits
+LANGUAGE_CODES = ", ".join(KNOWN)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -77,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--speed", type=_bounded(MAX_SPEED), metavar="X",
                      help=f"rehearse X times faster than real time (at most {MAX_SPEED:g})")
     run.add_argument("--windowed", action="store_true", help="a window instead of fullscreen")
+    run.add_argument("--lang", type=_languages, metavar="CODE[,CODE]", default=(),
+                     help=f"the hall's language, or two for the programme bar ({LANGUAGE_CODES}); "
+                          "default: the config's, else en")
     run.add_argument("--screen", type=int, metavar="N", help="the screen for the stage (0, 1, …)")
     run.add_argument("--exit-after", type=_bounded(MAX_EXIT_AFTER), metavar="SECONDS",
                      help="quit after this many real seconds")
@@ -109,6 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     snap.add_argument("--scene", choices=[s.value for s in Scene],
                       help="force a scene, as a volunteer's key would")
     snap.add_argument("--size", default="1920x1080", type=_size, metavar="WxH")
+    snap.add_argument("--lang", type=_languages, metavar="CODE[,CODE]", default=(),
+                      help=f"the hall's language(s) ({LANGUAGE_CODES}); default: the config's")
     snap.add_argument("-o", "--output", required=True, type=Path, metavar="PNG")
     snap.add_argument("--state", type=Path, metavar="JSON",
                       help="also write the scene and the overlay's texts as JSON")
@@ -296,8 +303,10 @@ def _snapshot(options: argparse.Namespace) -> int:
     from kiosk.snapshot import render_snapshot
 
     scene = Scene(options.scene) if options.scene else None
+    languages = choose(config.languages, options.lang, config.bilingual)
     try:
-        view = render_snapshot(config, instant, options.output, options.size, scene=scene)
+        view = render_snapshot(config, instant, options.output, options.size, scene=scene,
+                               languages=languages)
     except OSError as exc:
         print(f"cannot write {options.output}: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -406,7 +415,8 @@ def _run(options: argparse.Namespace) -> int:
         config = feeds.config  # the cached copies, until the first answers come in
     stream = StreamController(config, player, resolver, source=source)
     kiosk = Kiosk(config, timing.clock, rehearsal=timing.rehearsal, problems=problems,
-                  event_log=event_log, player=player, stream=stream, feeds=feeds)
+                  event_log=event_log, player=player, stream=stream, feeds=feeds,
+                  lang=options.lang)
     stage = kiosk.stage
     stage.setWindowTitle(f"{config.event.title} — watchparty-kiosk")
     if options.windowed:
@@ -607,6 +617,13 @@ def _bounded(limit: float) -> Callable[[str], float]:
         return value
 
     return parse
+
+
+def _languages(text: str) -> tuple[str, ...]:
+    try:
+        return parse_codes(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _size(text: str) -> tuple[int, int]:

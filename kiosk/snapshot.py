@@ -11,14 +11,16 @@ from PySide6.QtWidgets import QApplication
 from kiosk.core import director
 from kiosk.core.config import Config
 from kiosk.core.director import Health, Hold, Scene, State
+from kiosk.core.i18n import Languages, choose
 from kiosk.core.programme import at
 from kiosk.core.view import View, compose
 from kiosk.stage.window import Stage
 
 
 def snapshot_view(config: Config, instant: datetime, *, scene: Scene | None = None,
-                  rehearsal: bool = False) -> View:
-    """The View at ``instant``; ``scene`` forces a scene as a volunteer's key would."""
+                  rehearsal: bool = False, languages: Languages | None = None) -> View:
+    """The View at ``instant``; ``scene`` forces a scene as a volunteer's key would;
+    ``languages`` (default: the config's) are the hall's."""
     running = config.running()
     moment = at(running, instant)
     state = State(overlay=config.overlay.visible, message=config.message)
@@ -30,14 +32,17 @@ def snapshot_view(config: Config, instant: datetime, *, scene: Scene | None = No
     decision = director.decide(state, moment, Health.PLAYING)
     # The slide loop started at the last programme boundary (or the instant itself).
     since = max((b for b in running.boundaries() if b <= instant), default=instant)
-    return compose(config, moment, decision, state, loop_since=since, rehearsal=rehearsal)
+    if languages is None:
+        languages = choose(config.languages, (), config.bilingual)
+    return compose(config, moment, decision, state, loop_since=since, rehearsal=rehearsal,
+                   languages=languages)
 
 
 def render_snapshot(config: Config, instant: datetime, output: Path, size: tuple[int, int],
-                    *, scene: Scene | None = None) -> View:
+                    *, scene: Scene | None = None, languages: Languages | None = None) -> View:
     """Write the PNG; returns the View it shows. Raises OSError when the file cannot be saved."""
     _ = QApplication.instance() or QApplication(["watchparty-kiosk"])
-    view = snapshot_view(config, instant, scene=scene)
+    view = snapshot_view(config, instant, scene=scene, languages=languages)
     stage = Stage()
     stage.set_view(view)
     image = stage.render_image(QSize(*size))

@@ -26,21 +26,31 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.actions import Action
 from kiosk.core.director import Scene
+from kiosk.core.i18n import N_, Language
 from kiosk.core.programme import at
 
 # The preview refreshes this often while it shows live video (else on every view change).
 PREVIEW_MS = 200
-# The buttons, in the order a host looks for them.
+# The buttons, in the order a host looks for them (English; shown in the kiosk's language).
 BUTTONS = (
-    (Action.AUTOMATIC, "Automatic"), (Action.LIVE, "Live"), (Action.SLIDES, "Slides"),
-    (Action.AWARDS, "Awards"), (Action.COUNTDOWN, "Countdown"), (Action.MESSAGE, "Message"),
-    (Action.BLACKOUT, "Blackout"), (Action.REVEAL, "Reveal"),
-    (Action.PREVIOUS_SLIDE, "◀ Slide"), (Action.NEXT_SLIDE, "Slide ▶"),
-    (Action.DELAY_MORE, "+5 min late"), (Action.DELAY_LESS, "−5 min"),
-    (Action.VOLUME_DOWN, "Quieter"), (Action.VOLUME_UP, "Louder"), (Action.MUTE, "Mute"),
-    (Action.OVERLAY, "Programme bar"), (Action.DIAGNOSTICS, "Diagnostics"),
-    (Action.HELP, "Help"),
+    (Action.AUTOMATIC, N_("Automatic")), (Action.LIVE, N_("Live")),
+    (Action.SLIDES, N_("Slides")), (Action.AWARDS, N_("Awards")),
+    (Action.COUNTDOWN, N_("Countdown")), (Action.MESSAGE, N_("Message")),
+    (Action.BLACKOUT, N_("Blackout")), (Action.REVEAL, N_("Reveal")),
+    (Action.PREVIOUS_SLIDE, N_("◀ Slide")), (Action.NEXT_SLIDE, N_("Slide ▶")),
+    (Action.DELAY_MORE, N_("+5 min late")), (Action.DELAY_LESS, N_("−5 min")),
+    (Action.VOLUME_DOWN, N_("Quieter")), (Action.VOLUME_UP, N_("Louder")),
+    (Action.MUTE, N_("Mute")), (Action.OVERLAY, N_("Programme bar")),
+    (Action.DIAGNOSTICS, N_("Diagnostics")), (Action.HELP, N_("Help")),
 )
+# The scenes as the mode line names them.
+SCENE_NAMES = {
+    Scene.COUNTDOWN: N_("countdown"), Scene.LIVE: N_("live"), Scene.SLIDES: N_("slides"),
+    Scene.AWARDS: N_("awards"), Scene.MESSAGE: N_("message"), Scene.BLACKOUT: N_("blackout"),
+    Scene.CLOSING: N_("closing"),
+}
+HEADINGS = (N_("WHAT THE HALL SEES"), N_("NOW"), N_("NEXT"), N_("STREAM"), N_("FEEDS"),
+            N_("KEYS"), N_("LATEST"))
 RECENT_LINES = 8
 STYLE = """
 QWidget#operator { background: #10151f; color: #e8ecf2; }
@@ -120,6 +130,8 @@ class OperatorPanel(QWidget):
         self.notice.setStyleSheet("color: #f2b33d;")
         self.log = _label(role="log", wrap=True)
         self.buttons: dict[Action, QPushButton] = {}
+        self.headings = {text: _label(text, role="heading") for text in HEADINGS}
+        self._language = ""
 
         frame = QFrame()
         frame.setObjectName("preview-frame")
@@ -128,7 +140,7 @@ class OperatorPanel(QWidget):
         frame_layout.addWidget(self.preview)
 
         left = QVBoxLayout()
-        left.addWidget(_label("WHAT THE HALL SEES", role="heading"))
+        left.addWidget(self.headings["WHAT THE HALL SEES"])
         left.addWidget(frame, 1)
         status = QHBoxLayout()
         status.addWidget(self.mode)
@@ -137,14 +149,14 @@ class OperatorPanel(QWidget):
         left.addWidget(self.notice)
 
         right = QVBoxLayout()
-        right.addWidget(_label("NOW", role="heading"))
+        right.addWidget(self.headings["NOW"])
         right.addWidget(self.now)
         right.addWidget(self.now_detail)
-        right.addWidget(_label("NEXT", role="heading"))
+        right.addWidget(self.headings["NEXT"])
         right.addWidget(self.next)
-        right.addWidget(_label("STREAM", role="heading"))
+        right.addWidget(self.headings["STREAM"])
         right.addWidget(self.stream)
-        right.addWidget(_label("FEEDS", role="heading"))
+        right.addWidget(self.headings["FEEDS"])
         right.addWidget(self.feeds)
         grid = QGridLayout()
         for n, (action, _) in enumerate(BUTTONS):
@@ -155,9 +167,9 @@ class OperatorPanel(QWidget):
             button.clicked.connect(lambda _=False, a=action: self.kiosk.trigger(a))
             self.buttons[action] = button
             grid.addWidget(button, n // 3, n % 3)
-        right.addWidget(_label("KEYS", role="heading"))
+        right.addWidget(self.headings["KEYS"])
         right.addLayout(grid)
-        right.addWidget(_label("LATEST", role="heading"))
+        right.addWidget(self.headings["LATEST"])
         right.addWidget(self.log)
         right.addStretch(1)
 
@@ -182,45 +194,61 @@ class OperatorPanel(QWidget):
         now: datetime = kiosk.clock()
         zone = kiosk.config.venue.timezone
         state = kiosk.state
+        lang = self._lang()
+        if lang.code != self._language:
+            self._set_button_texts()
         if view.scene is Scene.BLACKOUT:
-            self._set_mode("BLACKOUT", "mode-blackout")
+            self._set_mode(lang.gettext("BLACKOUT"), "mode-blackout")
         elif view.manual and state.hold is not None:
-            until = (f" until {state.hold.until.astimezone(zone):%H:%M}"
-                     if state.hold.until is not None else "")
-            self._set_mode(f"MANUAL: {state.hold.scene.value}{until} (Esc: automatic)",
-                           "mode-manual")
+            scene = lang.gettext(SCENE_NAMES[state.hold.scene])
+            if state.hold.until is not None:
+                text = lang.gettext("MANUAL: {scene} until {time} (Esc: automatic)").format(
+                    scene=scene, time=lang.time(state.hold.until, zone))
+            else:
+                text = lang.gettext("MANUAL: {scene} (Esc: automatic)").format(scene=scene)
+            self._set_mode(text, "mode-manual")
         else:
-            self._set_mode(f"AUTOMATIC: {view.scene.value}", "mode-auto")
+            self._set_mode(lang.gettext("AUTOMATIC: {scene}").format(
+                scene=lang.gettext(SCENE_NAMES[view.scene])), "mode-auto")
         late = state.late + (kiosk.config.delay.by if kiosk.config.delay else timedelta(0))
-        self.delay.setText(f"Running {int(late.total_seconds() // 60)} min late"
-                           if late.total_seconds() >= 60 else "On time")
+        late_minutes = int(late.total_seconds() // 60)
+        self.delay.setText(lang.ngettext("Running {minutes} min late",
+                                         "Running {minutes} min late",
+                                         late_minutes).format(minutes=late_minutes)
+                           if late_minutes >= 1 else lang.gettext("On time"))
         overlay = view.overlay
         moment = at(kiosk.running(), now)
         current, upcoming = moment.current, moment.next
-        self.now.setText(current.title if current else view.scene.value.capitalize())
+        scene_name = lang.gettext(SCENE_NAMES[view.scene])
+        self.now.setText(lang.pick(current.title) if current else
+                         scene_name[:1].upper() + scene_name[1:])
         detail = []
         if current is not None:
-            detail.append(f"{current.start.astimezone(zone):%H:%M}–"
-                          f"{current.end.astimezone(zone):%H:%M}")
+            detail.append(f"{lang.time(current.start, zone)}–{lang.time(current.end, zone)}")
             if current.speaker:
-                detail.append(current.speaker)
+                detail.append(lang.pick(current.speaker))
         self.now_detail.setText(" · ".join(detail))
         if upcoming is not None:
             left = upcoming.start - now
             minutes = max(0, int(left.total_seconds() // 60))
-            self.next.setText(f"{upcoming.start.astimezone(zone):%H:%M}  {upcoming.title}  "
-                              f"(in {minutes // 60} h {minutes % 60:02d} min)"
-                              if minutes >= 60 else
-                              f"{upcoming.start.astimezone(zone):%H:%M}  {upcoming.title}  "
-                              f"(in {minutes} min)")
+            wait = (lang.gettext("(in {hours} h {minutes} min)").format(
+                        hours=minutes // 60, minutes=f"{minutes % 60:02d}")
+                    if minutes >= 60 else
+                    lang.ngettext("(in {minutes} min)", "(in {minutes} min)", minutes).format(
+                        minutes=minutes))
+            self.next.setText(f"{lang.time(upcoming.start, zone)}  "
+                              f"{lang.pick(upcoming.title)}  {wait}")
         else:
             self.next.setText(overlay.next_title if overlay is not None else "—")
-        self.stream.setText(f"{kiosk.health.value} · {kiosk.stream_status or 'placeholder'}")
+        self.stream.setText(f"{kiosk.health.value} · "
+                            f"{kiosk.stream_status or lang.gettext('placeholder')}")
         feeds = kiosk.feeds.lines(zone) if kiosk.feeds is not None else ()
-        self.feeds.setText("\n".join(feeds) if feeds else "none configured")
+        self.feeds.setText("\n".join(feeds) if feeds else lang.gettext("none configured"))
         problems = kiosk.problems_now()
-        self.notice.setText("\n".join(problems[:4]) + (f"\n(+{len(problems) - 4} more)"
-                                                       if len(problems) > 4 else ""))
+        more = len(problems) - 4
+        self.notice.setText("\n".join(problems[:4]) + (
+            "\n" + lang.ngettext("(+{n} more)", "(+{n} more)", more).format(n=more)
+            if more > 0 else ""))
         self.notice.setVisible(bool(problems))
         self.log.setText("\n".join(_log_line(r, zone) for r in kiosk.log.recent(RECENT_LINES)))
         for action, button in self.buttons.items():
@@ -252,10 +280,20 @@ class OperatorPanel(QWidget):
     def keys_changed(self) -> None:
         self._set_button_texts()
 
+    def _lang(self) -> Language:
+        """The host's language: the kiosk's own (the first of the hall's)."""
+        lang: Language = self.kiosk.languages.primary
+        return lang
+
     def _set_button_texts(self) -> None:
-        for action, text in BUTTONS:
+        lang = self._lang()
+        self._language = lang.code
+        for action, msgid in BUTTONS:
             keys = self.kiosk.config.keys.get(action, ())
+            text = lang.gettext(msgid)
             self.buttons[action].setText(f"{text} · {' / '.join(keys[:2])}" if keys else text)
+        for msgid, heading in self.headings.items():
+            heading.setText(lang.gettext(msgid))
 
     def _set_mode(self, text: str, role: str) -> None:
         self.mode.setText(text)

@@ -6,11 +6,11 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from kiosk.core.view import PROMPT
 from kiosk.stage import fonts, text, theme
 from kiosk.stage.frame import SAFE_MARGIN
 from kiosk.stage.marks import panel
 
-PROMPT = "Message for the hall — Enter to show, Esc to cancel"
 MAX_LENGTH = 300
 
 
@@ -22,6 +22,7 @@ class MessageEditor(QWidget):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self._prompt = PROMPT
         self._field = QLineEdit(self)
         self._field.setMaxLength(MAX_LENGTH)
         self._field.setFrame(False)
@@ -39,8 +40,10 @@ class MessageEditor(QWidget):
         parent.installEventFilter(self)  # to follow the stage's size
         self.hide()
 
-    def open(self, initial: str = "") -> None:
-        """Show the prompt holding ``initial`` (selected, so typing replaces it) and focus it."""
+    def open(self, initial: str = "", prompt: str = PROMPT) -> None:
+        """Show ``prompt`` (the View's, in the hall's language) over a field holding ``initial``
+        (selected, so typing replaces it), and focus it."""
+        self._prompt = prompt
         self._field.setText(initial[:MAX_LENGTH])
         self._field.selectAll()
         self.place()
@@ -111,7 +114,7 @@ class MessageEditor(QWidget):
         # Opaque: the overlay bar it covers must not show through the prompt.
         panel(painter, box, 1.4 * u, QColor(theme.CARD.rgb()))
         painter.fillRect(QRectF(0, 1.6 * u, 0.6 * u, box.height() - 3.2 * u), theme.ACCENT)
-        prompt = text.block(PROMPT, 2.6 * u, box.width() - 5.2 * u)
+        prompt = text.block(self._prompt, 2.6 * u, box.width() - 5.2 * u)
         painter.setPen(theme.AMBER)
         text.draw(painter, prompt, 2.6 * u, 2.2 * u, box.width() - 5.2 * u)
         painter.end()

@@ -13,8 +13,6 @@ from kiosk.stage.frame import Frame
 from kiosk.stage.marks import panel
 from kiosk.stage.scenes.stack import Piece, fit_pieces, gap, lines, paint_pieces, total_height
 
-HEADER = "Keyboard"
-PROBLEMS = "Problems"
 MAX_PROBLEMS = 6
 
 
@@ -49,14 +47,16 @@ def _layout(help_view: HelpView, card_w: float, max_h: float,
         u = unit * scale
         pad = 3.4 * u
         inner = card_w - 2 * pad
-        pieces = [gap(pad), lines(text.block(HEADER, 3.6 * u, inner, bold=True), pad, inner,
-                                  theme.TEXT, Qt.AlignmentFlag.AlignLeft), gap(1.6 * u)]
+        title = text.block(help_view.title, 3.6 * u, inner, bold=True)
+        pieces = [gap(pad), lines(title, pad, inner, theme.TEXT, Qt.AlignmentFlag.AlignLeft),
+                  gap(1.6 * u)]
         keys_w = min(inner * 0.4, max((text.advance(k, 2.3 * u, True)
                                        for k, _ in help_view.rows), default=0.0))
         for keys, description in help_view.rows:
             pieces.append(_row(keys, description, pad, inner, keys_w, u))
         if help_view.problems:
-            pieces += [gap(2.4 * u), _problems(help_view.problems, pad, inner, u)]
+            pieces += [gap(2.4 * u), _problems(help_view.problems, help_view.problems_title,
+                                               pad, inner, u)]
         pieces.append(gap(pad))
         return pieces
 
@@ -81,13 +81,14 @@ def _row(keys: str, description: str, x: float, width: float, keys_w: float,
     return Piece(height, paint)
 
 
-def _problems(problems: tuple[str, ...], x: float, width: float, u: float) -> Piece:
+def _problems(problems: tuple[str, ...], title: str, x: float, width: float,
+              u: float) -> Piece:
     pad = 1.6 * u
     inner = width - 2 * pad
     shown = list(problems[:MAX_PROBLEMS])
     if len(problems) > MAX_PROBLEMS:
         shown.append(f"… and {len(problems) - MAX_PROBLEMS} more")
-    header = text.block(PROBLEMS, 2.4 * u, inner, bold=True)
+    header = text.block(title, 2.4 * u, inner, bold=True)
     blocks = [text.block(p, 2.1 * u, inner, max_lines=3) for p in shown]
     height = 2 * pad + header.height + sum(b.height + 0.6 * u for b in blocks)
 

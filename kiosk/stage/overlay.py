@@ -52,8 +52,10 @@ def paint_bar(painter: QPainter, fr: Frame, ov: OverlayView) -> None:
         painter.fillRect(QRectF(left_end + 2.4 * u, inner.top() + u, max(1.0, 0.12 * u),
                                 inner.height() - 2 * u), theme.PANEL_LINE)
 
+    # Two languages stacked: the second one's title leads the line under the title.
+    detail_text = " · ".join(p for p in (ov.now_title_2, ov.now_detail) if p)
     rows = [_TITLE_ROW]
-    if ov.now_detail:
+    if detail_text:
         rows.append(_DETAIL_ROW)
     if ov.progress is not None:
         rows.append(_PROGRESS + 1.0)
@@ -69,15 +71,15 @@ def paint_bar(painter: QPainter, fr: Frame, ov: OverlayView) -> None:
     mid = y + _TITLE_ROW * u / 2
     offset = 0.0
     if ov.now_label:
-        fill = theme.ACCENT if ov.now_label == "NOW" else QColor("#3a4760")
+        fill = theme.ACCENT if ov.now_tone == "now" else QColor("#3a4760")
         offset = chip(painter, x, mid, ov.now_label, label_px, fill, theme.TEXT) + 1.6 * u
     title = text.block(ov.now_title, title_px, width - offset, bold=True)
     painter.setPen(theme.TEXT)
     text.draw(painter, title, x + offset, mid - title.height / 2, width - offset)
     y += (_TITLE_ROW + _ROW_GAP) * u
 
-    if ov.now_detail:
-        detail = text.block(ov.now_detail, 2.7 * u, width)
+    if detail_text:
+        detail = text.block(detail_text, 2.7 * u, width)
         painter.setPen(theme.TEXT_DIM)
         text.draw(painter, detail, x, y + (_DETAIL_ROW * u - detail.height) / 2, width)
         y += (_DETAIL_ROW + _ROW_GAP) * u
@@ -113,7 +115,8 @@ def _paint_next(painter: QPainter, x: float, y: float, width: float, ov: Overlay
         text.draw(painter, time, x, mid - time.height / 2, time.width)
         x += time.width + 1.4 * u
     if ov.next_title and end > x:
-        title = text.block(ov.next_title, px, end - x)
+        title = text.block(" · ".join(p for p in (ov.next_title, ov.next_title_2) if p), px,
+                           end - x)
         painter.setPen(theme.TEXT_DIM)
         text.draw(painter, title, x, mid - title.height / 2, end - x)
 

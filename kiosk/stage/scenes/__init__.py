@@ -38,7 +38,7 @@ class ScenePainter:
         if scene is Scene.COUNTDOWN and view.countdown is not None:
             countdown.paint(painter, fr, view.countdown)
         elif scene is Scene.LIVE:
-            live.paint_placeholder(painter, fr, view.live_title)
+            live.paint_placeholder(painter, fr, view.live_title, view.live_waiting)
         elif scene is Scene.SLIDES and view.slide is not None:
             self._paint_slide(painter, fr, view, reveal_age)
         elif scene is Scene.AWARDS and view.board is not None:

@@ -13,7 +13,6 @@ from kiosk.stage import sprites, text, theme
 from kiosk.stage.marks import panel, ribbon
 from kiosk.stage.scenes.stack import Piece, fit, gap, paint_pieces, total_height
 
-PENDING = "To be announced"
 # The newest laureate fades and grows in over INTRO seconds; its glow is gone by GLOW_END.
 INTRO = 1.5
 GLOW_END = 12.0
@@ -101,7 +100,7 @@ def _category(category: CategoryView, width: float, u: float, entrance: Reveal) 
     rows = [_text(category.name, 2.4 * u, width, theme.ACCENT_TEXT, bold=True),
             gap(0.8 * u)]
     if category.pending or not category.laureates:
-        rows.append(_pending(width, u))
+        rows.append(_pending(category.pending_text, width, u))
         return rows
     for n, laureate in enumerate(category.laureates):
         if n:
@@ -182,8 +181,8 @@ def _glow(painter: QPainter, box: QRectF, u: float, strength: float) -> None:
     painter.setOpacity(1.0)
 
 
-def _pending(width: float, u: float) -> Piece:
-    line = text.block(PENDING, 3.0 * u, width - 4 * u)
+def _pending(label: str, width: float, u: float) -> Piece:
+    line = text.block(label, 3.0 * u, width - 4 * u)
     height = line.height + 2 * u
 
     def paint(painter: QPainter, top: float) -> None:

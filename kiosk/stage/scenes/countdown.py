@@ -10,8 +10,6 @@ from kiosk.stage.frame import Frame
 from kiosk.stage.marks import chip, chip_width
 from kiosk.stage.scenes.stack import Piece, gap, lines, paint_stack, ribbon_piece
 
-FIRST_LABEL = "FIRST"
-
 
 def paint(painter: QPainter, fr: Frame, cd: CountdownView) -> None:
     box = fr.content
@@ -38,7 +36,7 @@ def paint(painter: QPainter, fr: Frame, cd: CountdownView) -> None:
                                 theme.TEXT_DIM))
         if cd.first_item:
             pieces.append(gap(2.8 * u))
-            pieces.append(_first(cd.first_item, x, width, u))
+            pieces.append(_first(cd.first_label, cd.first_item, x, width, u))
         return pieces
 
     paint_stack(painter, box, build)
@@ -54,11 +52,11 @@ def _digits(countdown: str, x: float, width: float, px: float) -> Piece:
                  theme.TEXT)
 
 
-def _first(title: str, x: float, width: float, u: float) -> Piece:
+def _first(label: str, title: str, x: float, width: float, u: float) -> Piece:
     px = 3.0 * u
     label_px = 1.8 * u
     space = 1.4 * u
-    label_w = chip_width(FIRST_LABEL, label_px)
+    label_w = chip_width(label, label_px)
     line = text.block(title, px, width * 0.8 - label_w - space)
     total = label_w + space + line.width
     height = max(line.height, 1.9 * label_px)
@@ -66,7 +64,7 @@ def _first(title: str, x: float, width: float, u: float) -> Piece:
     def paint(painter: QPainter, top: float) -> None:
         left = x + (width - total) / 2
         mid = top + height / 2
-        chip(painter, left, mid, FIRST_LABEL, label_px, theme.ACCENT, theme.TEXT)
+        chip(painter, left, mid, label, label_px, theme.ACCENT, theme.TEXT)
         painter.setPen(QColor(theme.TEXT))
         text.draw(painter, line, left + label_w + space, mid - line.height / 2, line.width + 1)
 

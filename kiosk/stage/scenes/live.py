@@ -9,8 +9,6 @@ from kiosk.stage import sprites, text, theme
 from kiosk.stage.frame import Frame
 from kiosk.stage.scenes.stack import Piece, gap, lines, paint_stack
 
-PLACEHOLDER = "The live stream will appear here"
-
 
 def paint_video(painter: QPainter, fr: Frame, image: QImage) -> None:
     """The frame letterboxed: scaled to fit, centred, black bars where the shapes differ."""
@@ -28,14 +26,14 @@ def paint_video(painter: QPainter, fr: Frame, image: QImage) -> None:
     painter.drawImage(target, image)
 
 
-def paint_placeholder(painter: QPainter, fr: Frame, title: str) -> None:
+def paint_placeholder(painter: QPainter, fr: Frame, title: str, waiting: str) -> None:
     box = fr.content
     x, width = box.left(), box.width()
 
     def build(scale: float) -> list[Piece]:
         u = fr.u * scale
         pieces = [_play_mark(x, width, 11 * u), gap(3.4 * u),
-                  lines(text.block(PLACEHOLDER, 4.2 * u, width * 0.9, bold=True, max_lines=2),
+                  lines(text.block(waiting, 4.2 * u, width * 0.9, bold=True, max_lines=2),
                         x, width, theme.TEXT)]
         if title:
             pieces += [gap(1.2 * u), lines(text.block(title, 3.0 * u, width * 0.85,
