@@ -91,6 +91,7 @@ class Kiosk(QObject):
         self.last_note = ""  # the latest line the player or resolver logged, for diagnostics
         self._stream_status = stream.status if stream is not None else ""
         self.stage = stage or Stage()
+        self.stage.set_look(config.theme, config.display)
         self.editor = MessageEditor(self.stage)
         self.view: View | None = None
         self._decision: Decision | None = None
@@ -231,6 +232,7 @@ class Kiosk(QObject):
                  if i not in before and i not in self.state.revealed]
         keys_changed = config.keys != self.config.keys
         self.config = config
+        self.stage.set_look(config.theme, config.display)
         if keys_changed:
             self._install_shortcuts()
         if self.stream is not None:

@@ -44,6 +44,7 @@ def render_snapshot(config: Config, instant: datetime, output: Path, size: tuple
     _ = QApplication.instance() or QApplication(["watchparty-kiosk"])
     view = snapshot_view(config, instant, scene=scene, languages=languages)
     stage = Stage()
+    stage.set_look(config.theme, config.display)
     stage.set_view(view)
     image = stage.render_image(QSize(*size))
     output.parent.mkdir(parents=True, exist_ok=True)

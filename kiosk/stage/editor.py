@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 from kiosk.core.view import PROMPT
 from kiosk.stage import fonts, text, theme
-from kiosk.stage.frame import SAFE_MARGIN
+from kiosk.stage.frame import SAFE_MARGIN, unit
 from kiosk.stage.marks import panel
 
 MAX_LENGTH = 300
@@ -65,7 +65,9 @@ class MessageEditor(QWidget):
         if parent is None:
             return
         width, height = parent.width(), parent.height()
-        margin_x, margin_y = width * SAFE_MARGIN, height * SAFE_MARGIN
+        # The stage's own overscan margin (the config's display.overscan).
+        share = parent.safe_margin() if hasattr(parent, "safe_margin") else SAFE_MARGIN
+        margin_x, margin_y = width * share, height * share
         panel_h = height * 0.2
         self.setGeometry(round(margin_x), round(height - margin_y - panel_h),
                          round(width - 2 * margin_x), round(panel_h))
@@ -121,7 +123,9 @@ class MessageEditor(QWidget):
 
     def _unit(self) -> float:
         parent = self.parentWidget()
-        return (parent.height() if parent is not None else self.height() * 5) / 100
+        if parent is None:
+            return self.height() * 5 / 100
+        return unit(parent.width(), parent.height())
 
     def _on_field_return_pressed(self) -> None:
         message = self._field.text()

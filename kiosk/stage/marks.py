@@ -29,15 +29,20 @@ def panel(painter: QPainter, box: QRectF, radius: float, fill: QColor | None,
     sprites.blit(painter, box.left(), box.top(), pixmap)
 
 
-def chip_width(label: str, px: float) -> float:
-    return text.advance(label, px, bold=True) + 1.6 * px
+def chip_width(label: str, px: float, *, tight: bool = False) -> float:
+    return text.advance(label, px, bold=True) + (1.0 if tight else 1.6) * px
+
+
+def chip_height(px: float, *, tight: bool = False) -> float:
+    return (1.45 if tight else 1.9) * px
 
 
 def chip(painter: QPainter, x: float, centre_y: float, label: str, px: float, fill: QColor,
-         ink: QColor, *, outline: QColor | None = None) -> float:
-    """A rounded label (NOW, NEXT, a badge) with its left edge at ``x``; returns its width."""
-    width = chip_width(label, px)
-    height = 1.9 * px
+         ink: QColor, *, outline: QColor | None = None, tight: bool = False) -> float:
+    """A rounded label (NOW, NEXT, a badge) with its left edge at ``x``; returns its width.
+    ``tight``: less room around the label (for large labels in a crowded row)."""
+    width = chip_width(label, px, tight=tight)
+    height = chip_height(px, tight=tight)
     box = QRectF(x, centre_y - height / 2, width, height)
     if outline is not None:
         panel(painter, box, height * 0.3, None, outline, max(1.0, px * 0.12))

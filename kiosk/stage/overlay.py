@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 
+from kiosk.core.palette import Palette
 from kiosk.core.view import Badge, OverlayView, View
-from kiosk.stage import text, theme
+from kiosk.stage import drawn, text, theme
 from kiosk.stage.frame import Frame
-from kiosk.stage.marks import chip, chip_width, panel
+from kiosk.stage.marks import chip, chip_height, chip_width, panel
 
-# Row heights inside the bar, in percent of the height.
-_TITLE_ROW = 5.2
-_DETAIL_ROW = 3.3
-_NEXT_ROW = 3.5
-_ROW_GAP = 0.8
+# Sizes inside the bar, in units (percent of the screen's shorter side). Everything the hall
+# reads here is at least TEXT_MIN: readable from the back of a hall.
+TEXT_MIN = 3.5
+_TITLE_PX = 4.6
+_LONG_TITLE_PX = 4.0  # a title that needs more than two lines at _TITLE_PX
+_LABEL_PX = TEXT_MIN
+_ROW_PX = TEXT_MIN  # the detail line, what is next, the event's clock
+_CLOCK_PX = 5.0
+_PAD_X = 2.6
+_PAD_Y = 1.6
+_ROW_GAP = 0.7
 _PROGRESS = 0.5
+_PROGRESS_ROW = _PROGRESS + 1.0
+_CLOCK_GAP = 5.0  # between the rows and the clocks (a thin line in the middle)
+_SPACE = 1.4
 
 
 def paint(painter: QPainter, fr: Frame, view: View, *, notice: bool = True) -> None:
@@ -25,10 +39,34 @@ def paint(painter: QPainter, fr: Frame, view: View, *, notice: bool = True) -> N
         if view.announcement:
             paint_announcement(painter, fr, view.announcement)
     left = paint_badges(painter, fr, view.badges)
-    if view.diagnostics is not None:
-        paint_diagnostics(painter, fr, view.diagnostics)
-    elif notice and view.notice:
-        paint_notice(painter, fr, view.notice, left - 2 * fr.u)
+    with drawn.part("host"):
+        if view.diagnostics is not None:
+            paint_diagnostics(painter, fr, view.diagnostics)
+        elif notice and view.notice:
+            paint_notice(painter, fr, view.notice, left - 2 * fr.u)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One row of the bar: its height, and how to paint it from its top."""
+
+    height: float
+    paint: Callable[[QPainter, float], None]
+
+
+@dataclass(frozen=True)
+class _Bar:
+    rows: tuple[_Row, ...]
+    height: float  # of the whole bar, padding included, in pixels
+    rows_width: float
+    clocks: tuple[text.Block | None, text.Block | None]
+    clocks_width: float
+
+
+def bar_height(fr: Frame, ov: OverlayView) -> float:
+    """How tall the bar must be (in units) for its text, every line of it, at full size."""
+    assert fr.bar is not None
+    return _layout(ov, fr.bar.width(), fr.u, theme.current().palette).height / fr.u
 
 
 def paint_bar(painter: QPainter, fr: Frame, ov: OverlayView) -> None:
@@ -36,95 +74,162 @@ def paint_bar(painter: QPainter, fr: Frame, ov: OverlayView) -> None:
     assert fr.bar is not None
     u = fr.u
     bar = fr.bar
+    laid = _layout(ov, bar.width(), u, theme.current().palette)
     panel(painter, bar, 1.2 * u, theme.PANEL)
     painter.fillRect(QRectF(bar.left(), bar.top() + 2 * u, 0.5 * u, bar.height() - 4 * u),
                      theme.ACCENT)
-    inner = bar.adjusted(2.6 * u, 1.8 * u, -2.6 * u, -1.8 * u)  # 16.4% tall: rows fit
-
-    left_end = inner.right()
-    clock_px, event_px = 5.0 * u, 2.3 * u
-    right_w = max(text.advance(ov.clock, clock_px, True) if ov.clock else 0.0,
-                  text.advance(ov.event_clock, event_px) if ov.event_clock else 0.0)
-    if right_w:
-        left_end = inner.right() - right_w - 5 * u
+    inner = bar.adjusted(_PAD_X * u, _PAD_Y * u, -_PAD_X * u, -_PAD_Y * u)
+    if laid.clocks_width:
+        right_w = laid.clocks_width
         _paint_clocks(painter, QRectF(inner.right() - right_w, inner.top(), right_w,
-                                      inner.height()), ov, clock_px, event_px)
-        painter.fillRect(QRectF(left_end + 2.4 * u, inner.top() + u, max(1.0, 0.12 * u),
+                                      inner.height()), laid.clocks)
+        line_x = inner.left() + laid.rows_width + _CLOCK_GAP * u / 2
+        painter.fillRect(QRectF(line_x, inner.top() + u, max(1.0, 0.12 * u),
                                 inner.height() - 2 * u), theme.PANEL_LINE)
-
-    # Two languages stacked: the second one's title leads the line under the title.
-    detail_text = " · ".join(p for p in (ov.now_title_2, ov.now_detail) if p)
-    rows = [_TITLE_ROW]
-    if detail_text:
-        rows.append(_DETAIL_ROW)
-    if ov.progress is not None:
-        rows.append(_PROGRESS + 1.0)
-    if ov.next_label or ov.next_title:
-        rows.append(_NEXT_ROW)
-    total = (sum(rows) + _ROW_GAP * (len(rows) - 1)) * u
+    total = sum(r.height for r in laid.rows) + _ROW_GAP * u * (len(laid.rows) - 1)
     y = inner.top() + max(0.0, (inner.height() - total) / 2)
-    x, width = inner.left(), left_end - inner.left()
+    painter.save()
+    painter.translate(inner.left(), 0)
+    for row in laid.rows:
+        row.paint(painter, y)
+        y += row.height + _ROW_GAP * u
+    painter.restore()
 
-    # NOW / BREAK label and the title.
-    label_px = 2.0 * u
-    title_px = 4.4 * u
-    mid = y + _TITLE_ROW * u / 2
-    offset = 0.0
-    if ov.now_label:
-        fill = theme.ACCENT if ov.now_tone == "now" else QColor("#3a4760")
-        offset = chip(painter, x, mid, ov.now_label, label_px, fill, theme.TEXT) + 1.6 * u
-    title = text.block(ov.now_title, title_px, width - offset, bold=True)
-    painter.setPen(theme.TEXT)
-    text.draw(painter, title, x + offset, mid - title.height / 2, width - offset)
-    y += (_TITLE_ROW + _ROW_GAP) * u
 
-    if detail_text:
-        detail = text.block(detail_text, 2.7 * u, width)
-        painter.setPen(theme.TEXT_DIM)
-        text.draw(painter, detail, x, y + (_DETAIL_ROW * u - detail.height) / 2, width)
-        y += (_DETAIL_ROW + _ROW_GAP) * u
-
+@lru_cache(maxsize=32)
+def _layout(ov: OverlayView, bar_width: float, u: float, palette: Palette) -> _Bar:
+    """The bar's rows for ``ov``; ``palette`` keys the cache (rows hold their colours)."""
+    del palette
+    inner_w = bar_width - 2 * _PAD_X * u
+    clock = text.block(ov.clock, _CLOCK_PX * u, inner_w, bold=True) if ov.clock else None
+    event = (text.block(ov.event_clock, _ROW_PX * u, inner_w * 0.4, max_lines=text.MANY)
+             if ov.event_clock else None)
+    clocks_w = max(clock.width if clock else 0.0, event.width if event else 0.0)
+    width = inner_w - (clocks_w + _CLOCK_GAP * u if clocks_w else 0.0)
+    rows: list[_Row] = []
+    rows += _title_rows(ov, width, u)
+    # Two languages stacked: the second one's title leads the line under the title.
+    detail = " · ".join(p for p in (ov.now_title_2, ov.now_detail) if p)
+    if detail:
+        rows.append(_lines_row(text.block(detail, _ROW_PX * u, width, max_lines=text.MANY),
+                               0, width, "TEXT_DIM"))
     if ov.progress is not None:
-        done = min(1.0, max(0.0, ov.progress))
-        track = QRectF(x, y + 0.5 * u, width, _PROGRESS * u)
+        rows.append(_progress_row(ov.progress, width, u))
+    if ov.next_label or ov.next_title or ov.countdown:
+        rows += _next_rows(ov, width, u)
+    content = sum(r.height for r in rows) + _ROW_GAP * u * max(0, len(rows) - 1)
+    clocks_h = (clock.height if clock else 0.0) + (event.height if event else 0.0)
+    height = max(content, clocks_h) + 2 * _PAD_Y * u
+    return _Bar(tuple(rows), height, width, (clock, event), clocks_w)
+
+
+def _title_rows(ov: OverlayView, width: float, u: float) -> list[_Row]:
+    """NOW / BREAK and the title; a title too long for one line wraps under itself."""
+    label_w = chip_width(ov.now_label, _LABEL_PX * u, tight=True) if ov.now_label else 0.0
+    own_row = label_w > width * 0.35  # a narrow screen: the label above the title
+    offset = 0.0 if own_row or not label_w else label_w + 1.6 * u
+    title = text.block(ov.now_title, _TITLE_PX * u, width - offset, bold=True,
+                       max_lines=text.MANY)
+    if len(title.lines) > 2:
+        title = text.block(ov.now_title, _LONG_TITLE_PX * u, width - offset, bold=True,
+                           max_lines=text.MANY)
+    fill, ink = ((theme.ACCENT, theme.ON_ACCENT) if ov.now_tone == "now"
+                 else (theme.BREAK, theme.ON_BREAK))
+    label_h = chip_height(_LABEL_PX * u, tight=True)
+    rows: list[_Row] = []
+    if label_w and own_row:
+        rows.append(_chip_row(ov.now_label, _LABEL_PX * u, fill, ink))
+    elif label_w:
+        def paint(painter: QPainter, top: float) -> None:
+            chip(painter, 0, top + title.leading / 2, ov.now_label, _LABEL_PX * u, fill, ink,
+                 tight=True)
+            painter.setPen(theme.TEXT)
+            text.draw(painter, title, offset, top, width - offset)
+
+        rows.append(_Row(max(title.height, label_h), paint))
+        return rows
+    rows.append(_lines_row(title, 0, width, "TEXT"))
+    return rows
+
+
+def _next_rows(ov: OverlayView, width: float, u: float) -> list[_Row]:
+    """NEXT, its time and title, and how long until it; the title wraps under itself, or
+    goes to a line of its own when the row has too little room left."""
+    px = _ROW_PX * u
+    label_w = (chip_width(ov.next_label, _LABEL_PX * u, tight=True) + _SPACE * u
+               if ov.next_label else 0.0)
+    time = text.block(ov.next_time, px, width, bold=True) if ov.next_time else None
+    time_w = time.width + _SPACE * u if time is not None else 0.0
+    count = text.block(ov.countdown, px, width, bold=True) if ov.countdown else None
+    count_w = count.width + 2 * u if count is not None else 0.0
+    title_text = " · ".join(p for p in (ov.next_title, ov.next_title_2) if p)
+    left = label_w + time_w
+    room = width - left - count_w
+    below = bool(title_text) and room < width * 0.3
+    title = None
+    if title_text:
+        title_w = width if below else room
+        title = text.block(title_text, px, title_w, max_lines=text.MANY)
+    line_h = max(text.LEADING * px, chip_height(_LABEL_PX * u, tight=True))
+    first_h = line_h if below or title is None else max(line_h, title.height)
+
+    def paint(painter: QPainter, top: float) -> None:
+        mid = top + line_h / 2
+        x = 0.0
+        if ov.next_label:
+            chip(painter, x, mid, ov.next_label, _LABEL_PX * u, theme.TEXT, theme.TEXT,
+                 outline=theme.TEXT_DIM, tight=True)
+            x += label_w
+        if time is not None:
+            painter.setPen(theme.TEXT)
+            text.draw(painter, time, x, mid - time.height / 2, time.width)
+            x += time_w
+        if count is not None:
+            painter.setPen(theme.AMBER)
+            text.draw(painter, count, width - count.width, mid - count.height / 2,
+                      count.width)
+        if title is not None and not below:
+            painter.setPen(theme.TEXT_DIM)
+            text.draw(painter, title, x, mid - title.leading / 2, room)
+
+    rows = [_Row(first_h, paint)]
+    if title is not None and below:
+        rows.append(_lines_row(title, 0, width, "TEXT_DIM"))
+    return rows
+
+
+def _lines_row(block: text.Block, x: float, width: float, colour: str) -> _Row:
+    def paint(painter: QPainter, top: float) -> None:
+        painter.setPen(getattr(theme, colour))
+        text.draw(painter, block, x, top, width)
+
+    return _Row(block.height, paint)
+
+
+def _chip_row(label: str, px: float, fill: QColor, ink: QColor) -> _Row:
+    height = chip_height(px, tight=True)
+
+    def paint(painter: QPainter, top: float) -> None:
+        chip(painter, 0, top + height / 2, label, px, fill, ink, tight=True)
+
+    return _Row(height, paint)
+
+
+def _progress_row(progress: float, width: float, u: float) -> _Row:
+    done = min(1.0, max(0.0, progress))
+
+    def paint(painter: QPainter, top: float) -> None:
+        track = QRectF(0, top + 0.5 * u, width, _PROGRESS * u)
         painter.fillRect(track, QColor(255, 255, 255, 48))
         painter.fillRect(QRectF(track.left(), track.top(), width * done, track.height()),
                          theme.ACCENT_TEXT)
-        y += (_PROGRESS + 1.0 + _ROW_GAP) * u
 
-    if ov.next_label or ov.next_title:
-        _paint_next(painter, x, y, width, ov, u)
+    return _Row(_PROGRESS_ROW * u, paint)
 
 
-def _paint_next(painter: QPainter, x: float, y: float, width: float, ov: OverlayView,
-                u: float) -> None:
-    mid = y + _NEXT_ROW * u / 2
-    px = 2.8 * u
-    end = x + width
-    if ov.countdown:
-        count = text.block(ov.countdown, px, width / 3, bold=True)
-        painter.setPen(theme.AMBER)
-        text.draw(painter, count, end - count.width, mid - count.height / 2, count.width)
-        end -= count.width + 2 * u
-    if ov.next_label:
-        x += chip(painter, x, mid, ov.next_label, 1.8 * u, theme.TEXT, theme.TEXT,
-                  outline=theme.TEXT_DIM) + 1.4 * u
-    if ov.next_time:
-        time = text.block(ov.next_time, px, max(1.0, end - x), bold=True)
-        painter.setPen(theme.TEXT)
-        text.draw(painter, time, x, mid - time.height / 2, time.width)
-        x += time.width + 1.4 * u
-    if ov.next_title and end > x:
-        title = text.block(" · ".join(p for p in (ov.next_title, ov.next_title_2) if p), px,
-                           end - x)
-        painter.setPen(theme.TEXT_DIM)
-        text.draw(painter, title, x, mid - title.height / 2, end - x)
-
-
-def _paint_clocks(painter: QPainter, box: QRectF, ov: OverlayView, clock_px: float,
-                  event_px: float) -> None:
-    clock = text.block(ov.clock, clock_px, box.width() + 1, bold=True) if ov.clock else None
-    event = text.block(ov.event_clock, event_px, box.width() + 1) if ov.event_clock else None
+def _paint_clocks(painter: QPainter, box: QRectF,
+                  clocks: tuple[text.Block | None, text.Block | None]) -> None:
+    clock, event = clocks
     height = (clock.height if clock else 0) + (event.height if event else 0)
     y = box.top() + (box.height() - height) / 2
     if clock is not None:
@@ -137,33 +242,41 @@ def _paint_clocks(painter: QPainter, box: QRectF, ov: OverlayView, clock_px: flo
 
 
 def paint_badges(painter: QPainter, fr: Frame, badges: tuple[Badge, ...]) -> float:
-    """Status pills in the top-right corner, right to left; returns the left edge of the row."""
+    """Status pills in the top-right corner, right to left (a row that runs out of room goes
+    on below); returns the left edge of the first row."""
     u = fr.u
-    px = 2.1 * u
+    px = TEXT_MIN * u
+    height = chip_height(px, tight=True)
     x = fr.safe.right()
-    mid = fr.badges_top + 1.9 * u
+    mid = fr.badges_top + height / 2
+    first_left = x
     for badge in reversed(badges):
         fill, ink = theme.TONES.get(badge.tone, theme.TONES["info"])
-        x -= chip_width(badge.text, px)
-        chip(painter, x, mid, badge.text, px, fill, ink)
+        width = chip_width(badge.text, px, tight=True)
+        if x - width < fr.safe.left() and x < fr.safe.right():
+            x, mid = fr.safe.right(), mid + height + 0.8 * u
+        x -= width
+        chip(painter, x, mid, badge.text, px, fill, ink, tight=True)
+        if mid == fr.badges_top + height / 2:
+            first_left = x
         x -= 1.0 * u
-    return x
+    return first_left - 1.0 * u
 
 
 def paint_announcement(painter: QPainter, fr: Frame, announcement: str) -> None:
-    """The organisers' announcement: one line on the accent colour, against the bar."""
+    """The organisers' announcement on the accent colour, against the bar; it wraps."""
     assert fr.bar is not None
     u = fr.u
-    px = 2.6 * u
+    px = TEXT_MIN * u
     width = fr.bar.width() * 0.7
-    lines = text.block(announcement, px, width - 3.6 * u, bold=True, max_lines=1)
+    lines = text.block(announcement, px, width - 3.6 * u, bold=True, max_lines=text.MANY)
     height = lines.height + 1.2 * u
     top = (fr.bar.top() - height + 0.6 * u if fr.bar.top() > fr.height / 2
            else fr.bar.bottom() - 0.6 * u)
     box = QRectF(fr.bar.left() + 2.6 * u, top, lines.width + 3.6 * u, height)
     panel(painter, box, 0.8 * u, theme.ACCENT)
-    painter.setPen(theme.TEXT)
-    text.draw(painter, lines, box.left() + 1.8 * u, box.top() + 0.6 * u, width)
+    painter.setPen(theme.ON_ACCENT)
+    text.draw(painter, lines, box.left() + 1.8 * u, box.top() + 0.6 * u, width - 3.6 * u)
 
 
 def paint_notice(painter: QPainter, fr: Frame, notice: str, right: float) -> None:
@@ -176,7 +289,7 @@ def paint_notice(painter: QPainter, fr: Frame, notice: str, right: float) -> Non
     # Two lines of this size fit the badge row (frame.BADGE_ROW), clear of the scene below.
     lines = text.block(notice, 2.0 * u, width, max_lines=2)
     box = QRectF(left, fr.badges_top, lines.width + 3 * u, lines.height + 0.9 * u)
-    panel(painter, box, 0.8 * u, QColor(0, 0, 0, 150))
+    panel(painter, box, 0.8 * u, theme.NOTICE)
     painter.fillRect(QRectF(box.left(), box.top(), 0.5 * u, box.height()), theme.AMBER)
     painter.setPen(theme.AMBER)
     text.draw(painter, lines, left + 1.8 * u, box.top() + 0.45 * u, width)
@@ -193,7 +306,7 @@ def paint_diagnostics(painter: QPainter, fr: Frame, rows: tuple[tuple[str, str],
     row_h = 1.45 * px
     box = QRectF(fr.safe.left(), fr.badges_top, label_w + value_w + 3.6 * u,
                  row_h * len(lines) + 1.6 * u)
-    panel(painter, box, 0.8 * u, QColor(0, 0, 0, 190))
+    panel(painter, box, 0.8 * u, theme.DIAGNOSTICS)
     y = box.top() + 0.8 * u
     for label, value in lines:
         name = text.block(label, px, label_w, bold=True)

@@ -14,11 +14,15 @@ from collections.abc import Callable, Hashable
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPainter, QPixmap, QTransform
 
+from kiosk.stage import drawn
+
 # Enough for a few full-screen layers plus many small ones; oldest unused go first.
 BUDGET_BYTES = 96 * 1024 * 1024
 
 _cache: OrderedDict[Hashable, QPixmap] = OrderedDict()
 _cache_bytes = 0
+# While text is recorded (kiosk.stage.drawn): the text each sprite holds, by cacheKey.
+_texts: dict[int, list[drawn.Drawn]] = {}
 
 
 def sprite(key: Hashable, width: float, height: float, dpr: float,
@@ -40,7 +44,12 @@ def sprite(key: Hashable, width: float, height: float, dpr: float,
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        paint(painter)
+        if drawn.active():
+            with drawn.capture() as captured:
+                paint(painter)
+            _texts[pixmap.cacheKey()] = captured
+        else:
+            paint(painter)
     finally:
         painter.end()
     _cache[full_key] = pixmap
@@ -53,6 +62,8 @@ def sprite(key: Hashable, width: float, height: float, dpr: float,
 
 def blit(painter: QPainter, x: float, y: float, pixmap: QPixmap) -> None:
     """Draw at (x, y) snapped to whole device pixels, so the copy stays sharp."""
+    if drawn.active():
+        drawn.place(painter, x, y, _texts.get(pixmap.cacheKey(), []))
     transform = painter.transform()
     if transform.type().value > QTransform.TransformationType.TxTranslate.value:
         painter.drawPixmap(QPointF(x, y), pixmap)  # an animation is scaling: sharpness can wait
@@ -61,6 +72,14 @@ def blit(painter: QPainter, x: float, y: float, pixmap: QPixmap) -> None:
     device = transform.map(QPointF(x, y)) * dpr
     snapped = QPointF(round(device.x()), round(device.y())) / dpr
     painter.drawPixmap(snapped - QPointF(transform.dx(), transform.dy()), pixmap)
+
+
+def clear() -> None:
+    """Forget every sprite (the theme changed, or text is to be recorded afresh)."""
+    global _cache_bytes
+    _cache.clear()
+    _texts.clear()
+    _cache_bytes = 0
 
 
 def _size(pixmap: QPixmap) -> int:

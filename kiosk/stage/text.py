@@ -13,13 +13,15 @@ from functools import lru_cache
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter, QTextLayout, QTextOption
 
-from kiosk.stage import sprites
+from kiosk.stage import drawn, sprites
 from kiosk.stage.fonts import font
 
 # Distance between baselines, in font sizes: tight enough for big type, loose enough for
 # Cyrillic capitals with a breve (Ў) not to touch the line above.
 LEADING = 1.22
 ELLIPSIS = "…"
+# As many lines as a text needs: the longest a config allows wraps into fewer than this.
+MANY = 12
 # Qt's raster engine caches glyphs only below this size (QT_MAX_CACHED_GLYPH_SIZE).
 GLYPH_CACHE_LIMIT = 64
 
@@ -33,6 +35,7 @@ class Block:
     px: int
     bold: bool
     leading: float  # distance between baselines, in pixels
+    cut: bool = False  # shortened with an ellipsis: the text did not fit its lines
 
     @property
     def height(self) -> float:
@@ -66,6 +69,10 @@ def advance(text: str, px: float, bold: bool = False) -> float:
 def draw(painter: QPainter, text_block: Block, x: float, top: float, width: float,
          align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> None:
     """Draw the block's lines from ``top`` in the pen's colour, aligned inside ``width``."""
+    if drawn.active():
+        drawn.text(painter, text_block.lines, text_block.widths, text_block.leading,
+                   text_block.px, x, top, width,
+                   tuple(_shift(w, width, align) for w in text_block.widths), text_block.cut)
     dpr = painter.device().devicePixelRatioF()
     if text_block.px * dpr < GLYPH_CACHE_LIMIT:
         _draw_lines(painter, text_block, x, top, width, align)
@@ -96,14 +103,18 @@ def _draw_lines(painter: QPainter, text_block: Block, x: float, top: float, widt
     lead = text_block.leading
     for i, (line, line_width) in enumerate(zip(text_block.lines, text_block.widths,
                                                 strict=True)):
-        dx = 0.0
-        if align & Qt.AlignmentFlag.AlignHCenter:
-            dx = (width - line_width) / 2
-        elif align & Qt.AlignmentFlag.AlignRight:
-            dx = width - line_width
+        dx = _shift(line_width, width, align)
         # Centre the capitals in each line box, so a one-line block centres optically.
         baseline = top + i * lead + (lead + cap) / 2
         painter.drawText(QPointF(x + dx, baseline), line)
+
+
+def _shift(line_width: float, width: float, align: Qt.AlignmentFlag) -> float:
+    if align & Qt.AlignmentFlag.AlignHCenter:
+        return (width - line_width) / 2
+    if align & Qt.AlignmentFlag.AlignRight:
+        return width - line_width
+    return 0.0
 
 
 @lru_cache(maxsize=64)
@@ -120,11 +131,12 @@ def _advance(text: str, px: int, bold: bool) -> float:
 def _block(text: str, px: int, width: int, bold: bool, max_lines: int,
            leading: float) -> Block:
     lines = _wrap(text, px, width, bold)
-    if len(lines) > max_lines:
+    cut = len(lines) > max_lines
+    if cut:
         rest = " ".join(line for line in lines[max_lines - 1:] if line)
         lines = [*lines[:max_lines - 1], _elide(rest + ELLIPSIS, px, width, bold)]
     return Block(tuple(lines), tuple(_advance(line, px, bold) for line in lines), px, bold,
-                 leading * px)
+                 leading * px, cut)
 
 
 @lru_cache(maxsize=512)

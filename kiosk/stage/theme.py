@@ -1,30 +1,93 @@
-"""The stage's look: colours and type sizes, as fractions of the screen's height."""
+"""The stage's look: colours (from the theme's palette) and type sizes, in frame units.
+
+The colours are those of the palette in force (``use``), read as ``theme.TEXT`` and so on:
+the stage paints on the GUI thread only, one screen's theme at a time, so the scenes need not
+pass a palette through every drawing function.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtGui import QColor
 
-# Deep navy background; white text; the white-red-white flag's red as the accent.
-BACKGROUND_TOP = QColor("#10151f")
-BACKGROUND_BOTTOM = QColor("#1b2333")
-TEXT = QColor("#ffffff")
-# Secondary text stays above 7:1 contrast on the background so it reads from the back row.
-TEXT_DIM = QColor("#c3ccda")
-TEXT_FAINT = QColor("#8d99ad")
-ACCENT = QColor("#c8313e")
-# The accent red is too dark for small text on navy; this lighter red is for text.
-ACCENT_TEXT = QColor("#ff7a85")
-AMBER = QColor("#f2b33d")
-PANEL = QColor(12, 16, 25, 226)
-PANEL_LINE = QColor(255, 255, 255, 34)
-CARD = QColor(14, 19, 29, 248)
+from kiosk.core.palette import DEFAULT, Palette
 
-# Badge tones: fill, text.
-TONES = {
-    "info": (QColor("#2f5f9e"), QColor("#ffffff")),
-    "warn": (QColor("#f2b33d"), QColor("#1d1400")),
-    "error": (QColor("#e0243a"), QColor("#ffffff")),
-}
+
+@dataclass(frozen=True)
+class Colours:
+    """A palette as QColors, under the names the scenes use."""
+
+    BACKGROUND_TOP: QColor
+    BACKGROUND_BOTTOM: QColor
+    TEXT: QColor
+    # Secondary text; the palette keeps it at 4.5:1 or more on everything it is drawn on.
+    TEXT_DIM: QColor
+    TEXT_FAINT: QColor
+    ACCENT: QColor  # fills and marks; text on it is ON_ACCENT
+    ACCENT_TEXT: QColor  # the accent lightened (or darkened) until it reads as text
+    ON_ACCENT: QColor
+    AMBER: QColor
+    BREAK: QColor
+    ON_BREAK: QColor
+    PANEL: QColor
+    PANEL_LINE: QColor
+    CARD: QColor
+    NOTICE: QColor
+    DIAGNOSTICS: QColor
+    SCRIM: QColor
+    TONES: dict[str, tuple[QColor, QColor]]  # badge tone: fill, text
+    palette: Palette
+
+
+def colours(palette: Palette) -> Colours:
+    def alpha(colour: str, value: int) -> QColor:
+        result = QColor(colour)
+        result.setAlpha(value)
+        return result
+
+    line = QColor(palette.text)
+    line.setAlpha(34)
+    return Colours(
+        BACKGROUND_TOP=QColor(palette.background_top),
+        BACKGROUND_BOTTOM=QColor(palette.background_bottom),
+        TEXT=QColor(palette.text), TEXT_DIM=QColor(palette.text_dim),
+        TEXT_FAINT=QColor(palette.text_faint), ACCENT=QColor(palette.accent),
+        ACCENT_TEXT=QColor(palette.accent_text), ON_ACCENT=QColor(palette.on_accent),
+        AMBER=QColor(palette.amber), BREAK=QColor(palette.break_fill),
+        ON_BREAK=QColor(palette.on_break),
+        PANEL=alpha(palette.panel, palette.panel_alpha), PANEL_LINE=line,
+        CARD=alpha(palette.card, palette.card_alpha),
+        NOTICE=alpha(palette.panel, palette.notice_alpha),
+        DIAGNOSTICS=alpha(palette.panel, palette.diagnostics_alpha),
+        SCRIM=alpha(palette.background_top, palette.scrim_alpha),
+        TONES={name: (QColor(fill), QColor(ink)) for name, fill, ink in palette.tones},
+        palette=palette,
+    )
+
+
+_current = colours(DEFAULT)
+
+
+def use(palette: Palette) -> bool:
+    """Paint with ``palette`` from now on; whether that changed anything."""
+    global _current
+    if palette == _current.palette:
+        return False
+    _current = colours(palette)
+    return True
+
+
+def current() -> Colours:
+    return _current
+
+
+def __getattr__(name: str) -> QColor:
+    # theme.TEXT and the like: the colour of the palette in force.
+    try:
+        return getattr(_current, name)  # type: ignore[no-any-return]
+    except AttributeError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
 
 # Type sizes in percent of the height (``Frame.u`` is one percent).
 TITLE = 5.6

@@ -16,19 +16,23 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QWidget
 
+from kiosk.core import palette
+from kiosk.core.config import Display, Theme
 from kiosk.core.director import Scene
 from kiosk.core.view import View
 from kiosk.platform.windows import bring_to_front
+from kiosk.stage import drawn, overlay, sprites, theme
 from kiosk.stage import help as help_card
-from kiosk.stage import overlay
-from kiosk.stage.frame import BADGE_ROW, Frame, frame
+from kiosk.stage.frame import BADGE_ROW, BAR_HEIGHT, Frame, frame
 from kiosk.stage.images import ImageCache
 from kiosk.stage.scenes import ScenePainter
 from kiosk.stage.scenes.awards import GLOW_END, INTRO
+from kiosk.stage.scenes.countdown import PULSE_S, final_seconds
 
 TRANSITION_MS = 350
-# The reveal's entrance is smooth at 60 fps; its slow glow needs far fewer frames.
-REVEAL_INTRO_MS = 16
+# The reveal's entrance and the countdown's pulse are smooth at 60 fps; the reveal's slow
+# glow needs far fewer frames.
+ANIMATION_MS = 16
 REVEAL_GLOW_MS = 100
 
 
@@ -64,6 +68,9 @@ class Stage(QWidget):
         self._since_view.start()
         self._reveal_timer = QTimer(self)
         self._reveal_timer.timeout.connect(self._on_reveal_timer_timeout)
+        self._display = Display()
+        self._theme = Theme()
+        self._palette = palette.DEFAULT
 
     # ------------------------------------------------------------------ public
 
@@ -77,18 +84,44 @@ class Stage(QWidget):
         with the keyboard."""
         bring_to_front(self)
 
+    def set_look(self, theme_config: Theme, display: Display) -> None:
+        """The config's theme (colours, logo, background picture) and display settings
+        (overscan, motion); repaints if they changed."""
+        if (theme_config, display) == (self._theme, self._display):
+            return
+        self._theme, self._display = theme_config, display
+        self._palette, _ = palette.derive(theme_config.accent, theme_config.background,
+                                          theme_config.text,
+                                          picture=theme_config.background_image is not None)
+        self._scenes.set_pictures(theme_config.logo, theme_config.background_image)
+        if not display.motion:
+            self._stop_fade()
+        # Sprites hold colours and pictures of the old look.
+        sprites.clear()
+        self._overlay_key = None
+        self._schedule_animation()
+        self.update()
+
+    @property
+    def display(self) -> Display:
+        return self._display
+
+    def safe_margin(self) -> float:
+        """The share of each edge kept clear for the TV's overscan."""
+        return self._display.overscan
+
     def set_view(self, view: View) -> None:
         """Show ``view``; repaints only if it differs, cross-fading when the picture changes."""
         if view == self._view:
             return
         old = self._view
-        if old is not None and _fades(old, view):
+        if old is not None and self._display.motion and _fades(old, view):
             self._start_fade()
-        elif old is None or Scene.BLACKOUT in (old.scene, view.scene):
-            self._stop_fade()  # blackout is instant, both ways
+        elif old is None or Scene.BLACKOUT in (old.scene, view.scene) or not self._display.motion:
+            self._stop_fade()  # blackout is instant, both ways; without motion, all cuts
         self._view = view
         self._since_view.restart()
-        self._schedule_reveal()
+        self._schedule_animation()
         self.update()
 
     def set_frame(self, image: QImage | None) -> None:
@@ -111,10 +144,23 @@ class Stage(QWidget):
         painter = QPainter(image)
         try:
             self._paint_view(painter, image.width(), image.height(),
-                             self._reveal_age(live=False))
+                             self._reveal_age(live=False), self._pulse(live=False))
         finally:
             painter.end()  # an active painter outliving its device crashes Qt
         return image
+
+    def frame_for(self, width: float, height: float) -> Frame:
+        """The layout the current view gets on a ``width`` × ``height`` screen."""
+        view = self._view
+        ov = view.overlay if view is not None else None
+        position = ov.position if ov is not None else None
+        fr = frame(width, height, position, margin=self._display.overscan)
+        if ov is not None and fr.bar is not None:
+            needed = overlay.bar_height(fr, ov)
+            if needed > BAR_HEIGHT:
+                fr = frame(width, height, position, margin=self._display.overscan,
+                           bar_height=needed)
+        return fr
 
     def transition_active(self) -> bool:
         """Whether a cross-fade is running."""
@@ -134,36 +180,41 @@ class Stage(QWidget):
 
     def _paint_screen(self, painter: QPainter) -> None:
         """What the screen shows now: the view, and the fading previous picture over it."""
-        self._paint_view(painter, self.width(), self.height(), self._reveal_age(live=True))
+        self._paint_view(painter, self.width(), self.height(), self._reveal_age(live=True),
+                         self._pulse(live=True))
         if self._fade_from is not None and self.transition_active():
             painter.setOpacity(float(self._fade.currentValue()))
             painter.drawPixmap(0, 0, self._fade_from)
             painter.setOpacity(1.0)
 
     def _paint_view(self, painter: QPainter, width: int, height: int,
-                    reveal_age: float | None) -> None:
+                    reveal_age: float | None, pulse: float | None) -> None:
+        theme.use(self._palette)
         view = self._view
-        fr = frame(width, height, view.overlay.position
-                   if view is not None and view.overlay is not None else None)
+        fr = self.frame_for(width, height)
         if view is None:
             self._scenes.paint_backdrop(painter, fr)
             return
-        self._scenes.paint(painter, fr, view, video=self._video, reveal_age=reveal_age)
+        self._scenes.paint(painter, fr, view, video=self._video, reveal_age=reveal_age,
+                           pulse=pulse, motion=self._display.motion)
         if view.scene is Scene.BLACKOUT:
             return  # nothing at all over a blackout: not even the badges
         video_on = view.scene is Scene.LIVE and self._video is not None
-        if video_on and view.diagnostics is None and painter.device() is self:
+        if (video_on and view.diagnostics is None and painter.device() is self
+                and not drawn.active()):
             # Up to 60 times a second over the stream: blit what changes once a second.
             self._blit_overlay(painter, fr, view)
         else:
             # The host's notice never covers the stream itself; the badge still says F1.
-            overlay.paint(painter, fr, view, notice=not video_on)
+            with drawn.part("overlay"):
+                overlay.paint(painter, fr, view, notice=not video_on)
         if view.help is not None:
-            help_card.paint(painter, fr, view.help)
+            with drawn.part("help"):
+                help_card.paint(painter, fr, view.help)
 
     def _blit_overlay(self, painter: QPainter, fr: Frame, view: View) -> None:
         dpr = self.devicePixelRatioF()
-        key = (view, self.width(), self.height(), dpr)
+        key = (view, self.width(), self.height(), dpr, self._palette)
         if key != self._overlay_key or self._overlay_layer is None:
             layer = QPixmap(QSize(round(self.width() * dpr), round(self.height() * dpr)))
             layer.setDevicePixelRatio(dpr)
@@ -180,6 +231,9 @@ class Stage(QWidget):
         for area in (badges, fr.bar):
             if area is None or area.isEmpty():
                 continue
+            # Whole pixels (a fractional edge would resample the row it cuts through), and one
+            # more all round: sprites are blitted snapped to whole pixels.
+            area = QRectF(area.toAlignedRect().adjusted(-1, -1, 1, 1)).intersected(fr.full)
             source = QRectF(area.left() * dpr, area.top() * dpr, area.width() * dpr,
                             area.height() * dpr)
             painter.drawPixmap(area, self._overlay_layer, source)
@@ -215,28 +269,47 @@ class Stage(QWidget):
         self._fade_from = None
         self.update()
 
-    # ------------------------------------------------------------------ award reveal
+    # ------------------------------------------------------------------ animations
 
     def _reveal_age(self, *, live: bool) -> float | None:
         board = self._view.board if self._view is not None else None
         if board is None or board.reveal_age is None:
             return None
+        if not self._display.motion:
+            return INTRO  # no entrance: the laureate is there at once, highlighted
         if not live:
             return board.reveal_age
         return board.reveal_age + self._since_view.elapsed() / 1000
 
-    def _schedule_reveal(self) -> None:
+    def _pulse(self, *, live: bool) -> float | None:
+        """Seconds into the current second of the countdown's last ten (None otherwise)."""
+        view = self._view
+        if view is None or view.scene is not Scene.COUNTDOWN or view.countdown is None:
+            return None
+        if final_seconds(view.countdown.countdown) is None:
+            return None
+        if not self._display.motion or not live:
+            return PULSE_S  # the settled look: special, but still
+        return self._since_view.elapsed() / 1000
+
+    def _schedule_animation(self) -> None:
+        """Repaint on a timer while something moves without new views: the reveal's
+        entrance and glow, the countdown's pulse."""
+        interval = 0
         age = self._reveal_age(live=True)
-        if age is None or age >= GLOW_END:
+        if self._display.motion and age is not None and age < GLOW_END:
+            interval = ANIMATION_MS if age < INTRO else REVEAL_GLOW_MS
+        pulse = self._pulse(live=True)
+        if self._display.motion and pulse is not None and pulse < PULSE_S:
+            interval = ANIMATION_MS
+        if not interval:
             self._reveal_timer.stop()
-            return
-        interval = REVEAL_INTRO_MS if age < INTRO else REVEAL_GLOW_MS
-        if not self._reveal_timer.isActive() or self._reveal_timer.interval() != interval:
+        elif not self._reveal_timer.isActive() or self._reveal_timer.interval() != interval:
             self._reveal_timer.start(interval)
 
     def _on_reveal_timer_timeout(self) -> None:
         self.update()
-        self._schedule_reveal()
+        self._schedule_animation()
 
 
 def _fades(old: View, new: View) -> bool:

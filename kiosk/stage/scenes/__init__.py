@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter
 
@@ -9,7 +11,7 @@ from kiosk.core.director import Scene
 from kiosk.core.view import View
 from kiosk.stage.frame import Frame
 from kiosk.stage.images import ImageCache
-from kiosk.stage.scenes import announce, awards, backdrop, countdown, live, slides
+from kiosk.stage.scenes import announce, awards, backdrop, countdown, live, logo, slides
 
 
 class ScenePainter:
@@ -17,14 +19,22 @@ class ScenePainter:
 
     def __init__(self, images: ImageCache | None = None) -> None:
         self._images = images if images is not None else ImageCache()
+        self._logo_path: Path | None = None
+        self._picture: Path | None = None
+
+    def set_pictures(self, logo_path: Path | None, background: Path | None) -> None:
+        """The theme's logo (on the countdown and closing screens) and background picture."""
+        self._logo_path, self._picture = logo_path, background
 
     def paint_backdrop(self, painter: QPainter, fr: Frame) -> None:
         """The empty background (before there is any view)."""
-        backdrop.paint(painter, fr)
+        backdrop.paint(painter, fr, self._picture)
 
     def paint(self, painter: QPainter, fr: Frame, view: View, *, video: QImage | None = None,
-              reveal_age: float | None = None) -> None:
-        """Paint ``view.scene`` over the whole frame; ``video`` is the live scene's frame."""
+              reveal_age: float | None = None, pulse: float | None = None,
+              motion: bool = True) -> None:
+        """Paint ``view.scene`` over the whole frame; ``video`` is the live scene's frame,
+        ``pulse`` how far the countdown's last-ten-seconds pulse has got."""
         scene = view.scene
         if scene is Scene.BLACKOUT:
             painter.fillRect(fr.full, Qt.GlobalColor.black)
@@ -32,11 +42,12 @@ class ScenePainter:
         if scene is Scene.LIVE and video is not None and not video.isNull():
             live.paint_video(painter, fr, video)
             return
-        backdrop.paint(painter, fr)
+        self.paint_backdrop(painter, fr)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         if scene is Scene.COUNTDOWN and view.countdown is not None:
-            countdown.paint(painter, fr, view.countdown)
+            countdown.paint(painter, fr, view.countdown, pulse=pulse, motion=motion,
+                            logo=self._logo())
         elif scene is Scene.LIVE:
             live.paint_placeholder(painter, fr, view.live_title, view.live_waiting)
         elif scene is Scene.SLIDES and view.slide is not None:
@@ -46,7 +57,11 @@ class ScenePainter:
         elif scene is Scene.MESSAGE:
             announce.paint_message(painter, fr, view.message)
         elif scene is Scene.CLOSING and view.closing is not None:
-            announce.paint_closing(painter, fr, view.closing)
+            announce.paint_closing(painter, fr, view.closing, logo=self._logo())
+
+    def _logo(self) -> logo.Logo | None:
+        return (logo.Logo(self._logo_path, self._images) if self._logo_path is not None
+                else None)
 
     def _paint_slide(self, painter: QPainter, fr: Frame, view: View,
                      reveal_age: float | None) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtGui import QPainter
 from kiosk.stage import text, theme
 from kiosk.stage.frame import Frame
 from kiosk.stage.marks import ribbon
+from kiosk.stage.scenes.logo import Logo
 from kiosk.stage.scenes.stack import Piece, gap, lines, paint_stack, ribbon_piece
 
 
@@ -26,20 +27,23 @@ def paint_message(painter: QPainter, fr: Frame, message: str) -> None:
     text.draw(painter, block, x, top + mark, width, Qt.AlignmentFlag.AlignHCenter)
 
 
-def paint_closing(painter: QPainter, fr: Frame, closing: tuple[str, str]) -> None:
+def paint_closing(painter: QPainter, fr: Frame, closing: tuple[str, str], *,
+                  logo: Logo | None = None) -> None:
     box = fr.content
     x, width = box.left(), box.width()
     first, second = closing
 
     def build(scale: float) -> list[Piece]:
         u = fr.u * scale
+        mark = logo.piece(x, width, 10 * u) if logo is not None else None
         return [
-            lines(text.block(first, 6.4 * u, width * 0.92, bold=True, max_lines=2), x, width,
-                  theme.TEXT),
+            *([mark, gap(4 * u)] if mark is not None else []),
+            lines(text.block(first, 6.4 * u, width * 0.92, bold=True, max_lines=text.MANY), x,
+                  width, theme.TEXT),
             gap(3 * u),
             ribbon_piece(x, width, 14 * u, 1.4 * u),
             gap(3 * u),
-            lines(text.block(second, 3.4 * u, width * 0.85, max_lines=3), x, width,
+            lines(text.block(second, 3.4 * u, width * 0.85, max_lines=text.MANY), x, width,
                   theme.TEXT_DIM),
         ]
 

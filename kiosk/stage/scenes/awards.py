@@ -18,6 +18,7 @@ INTRO = 1.5
 GLOW_END = 12.0
 COLUMN_GAP = 7.0  # in percent of the height
 MAX_COLUMNS = 3
+MIN_COLUMN = 42.0  # narrower columns (a screen turned to portrait) make fewer of them
 SINGLE_COLUMN = 110.0
 
 
@@ -44,7 +45,8 @@ def paint(painter: QPainter, box: QRectF, board: BoardView, u: float,
     awards = board.awards
     if not awards:
         return
-    count = min(len(awards), MAX_COLUMNS)
+    fitting = int((box.width() + COLUMN_GAP * u) / ((MIN_COLUMN + COLUMN_GAP) * u))
+    count = max(1, min(len(awards), MAX_COLUMNS, fitting))
     columns = [awards[i::count] for i in range(count)]
     width = (box.width() - COLUMN_GAP * u * (count - 1)) / count
     left = box.left()
@@ -82,12 +84,15 @@ def _column(awards: tuple[AwardView, ...], width: float, u: float, heading: floa
     for n, award in enumerate(awards):
         if n:
             rows.append(gap(5 * u))
-        rows.append(_text(award.name, heading, width, theme.TEXT, bold=True, max_lines=2))
+        rows.append(_text(award.name, heading, width, theme.TEXT, bold=True,
+                          max_lines=text.MANY))
         if award.organiser:
-            rows.append(_text(award.organiser, 2.6 * u, width, theme.TEXT_DIM))
+            rows.append(_text(award.organiser, 2.6 * u, width, theme.TEXT_DIM,
+                              max_lines=text.MANY))
         if award.description:
             rows.append(gap(0.4 * u))
-            rows.append(_text(award.description, 2.2 * u, width, theme.TEXT_FAINT, max_lines=2))
+            rows.append(_text(award.description, 2.2 * u, width, theme.TEXT_FAINT,
+                              max_lines=text.MANY))
         rows.append(Piece(4.2 * u, _ribbon_row(u)))
         for c, category in enumerate(award.categories):
             if c:
@@ -97,7 +102,8 @@ def _column(awards: tuple[AwardView, ...], width: float, u: float, heading: floa
 
 
 def _category(category: CategoryView, width: float, u: float, entrance: Reveal) -> list[Piece]:
-    rows = [_text(category.name, 2.4 * u, width, theme.ACCENT_TEXT, bold=True),
+    rows = [_text(category.name, 2.4 * u, width, theme.ACCENT_TEXT, bold=True,
+                  max_lines=text.MANY),
             gap(0.8 * u)]
     if category.pending or not category.laureates:
         rows.append(_pending(category.pending_text, width, u))
@@ -111,8 +117,8 @@ def _category(category: CategoryView, width: float, u: float, entrance: Reveal) 
 
 def _laureate(laureate: LaureateView, width: float, u: float, entrance: Reveal) -> Piece:
     indent = 2.2 * u
-    name = text.block(laureate.name, 3.6 * u, width - indent, bold=True, max_lines=2)
-    citation = (text.block(laureate.citation, 2.3 * u, width - indent, max_lines=2)
+    name = text.block(laureate.name, 3.6 * u, width - indent, bold=True, max_lines=text.MANY)
+    citation = (text.block(laureate.citation, 2.3 * u, width - indent, max_lines=text.MANY)
                 if laureate.citation else None)
     height = name.height + (citation.height + 0.3 * u if citation else 0.0)
     highlight = laureate.highlight

@@ -37,7 +37,8 @@ def paint_placeholder(painter: QPainter, fr: Frame, title: str, waiting: str) ->
                         x, width, theme.TEXT)]
         if title:
             pieces += [gap(1.2 * u), lines(text.block(title, 3.0 * u, width * 0.85,
-                                                      max_lines=2), x, width, theme.TEXT_DIM)]
+                                                      max_lines=text.MANY), x, width,
+                                           theme.TEXT_DIM)]
         return pieces
 
     paint_stack(painter, box, build)

@@ -9,7 +9,7 @@ from typing import TypeVar
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 
-from kiosk.stage import text
+from kiosk.stage import drawn, text
 from kiosk.stage.marks import ribbon
 
 # Shrinking further than this would make the text unreadable from the back of a hall; what
@@ -74,6 +74,10 @@ def paint_pieces(painter: QPainter, pieces: list[Piece], top: float, bottom: flo
     y = top
     for piece in pieces:
         if y + piece.height > bottom + 0.5:
+            if drawn.active():
+                for left_out in pieces[pieces.index(piece):]:
+                    if left_out.paint is not None:
+                        drawn.dropped(left_out.height)
             break
         if piece.paint is not None:
             piece.paint(painter, y)
