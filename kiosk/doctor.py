@@ -207,12 +207,14 @@ def ytdlp_age(version: str, today: date) -> int | None:
 
 
 def config_texts(config: Config) -> list[tuple[str, str]]:
-    """Every text a config (with its feeds folded in) puts on the stage, with where it is."""
+    """Every text a config (with its feeds folded in) puts on the stage, with where it is
+    (each language's, for a text that gives several)."""
+    from kiosk.core.i18n import all_texts
+
     found: list[tuple[str, str]] = []
 
     def add(where: str, text: str) -> None:
-        if text:
-            found.append((where, text))
+        found.extend((where, version) for version in all_texts(text))
 
     event = config.event
     add("event.title", event.title)
@@ -245,9 +247,12 @@ def config_texts(config: Config) -> list[tuple[str, str]]:
 
 def kiosk_words(config: Config) -> list[str]:
     """The texts the kiosk itself puts up for this config: labels, badges, the countdown and
-    closing screens, the key card; found by composing its views at every stage of the event."""
+    closing screens, the key card; found by composing its views at every stage of the event,
+    in each of its languages."""
     from kiosk.core.director import Health, Hold, Scene, State, decide
+    from kiosk.core.i18n import Languages, choose
     from kiosk.core.programme import at
+    from kiosk.core.sound import Sound
     from kiosk.core.view import compose
 
     running = config.running()
@@ -267,17 +272,21 @@ def kiosk_words(config: Config) -> list[str]:
             for item in value:
                 collect(item)
 
-    for n, instant in enumerate(instants):
-        moment = at(running, instant)
-        for scene in (None, *Scene):
-            hold = Hold(scene, instant, None) if scene is not None else None
-            state = State(hold=hold, message=config.message, help=scene is None and n == 0)
-            healths = tuple(Health) if scene is None else (Health.PLAYING,)
-            for health in healths:
-                view = compose(config, moment, decide(state, moment, health), state,
-                               loop_since=instant, rehearsal=True, problems=("…",),
-                               sound="MUTED" if n == 0 else "VOLUME 70%")
-                collect(view.to_json())
+    chosen = choose(config.languages, (), config.bilingual)
+    for lang in (chosen.primary, *((chosen.second,) if chosen.second else ())):
+        languages = Languages(lang)
+        for n, instant in enumerate(instants):
+            moment = at(running, instant)
+            for scene in (None, *Scene):
+                hold = Hold(scene, instant, None) if scene is not None else None
+                state = State(hold=hold, help=scene is None and n == 0)
+                healths = tuple(Health) if scene is None else (Health.PLAYING,)
+                for health in healths:
+                    view = compose(config, moment, decide(state, moment, health), state,
+                                   loop_since=instant, rehearsal=True, problems=("…",),
+                                   sound=Sound(70, muted=n == 0).badge(lang),
+                                   languages=languages)
+                    collect(view.to_json())
     return list(words)
 
 

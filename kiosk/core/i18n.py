@@ -174,7 +174,8 @@ class Language:
     def day(self, instant: datetime, zone: tzinfo) -> str:
         """The weekday, day and month of ``instant`` in ``zone`` (``Sat 6 Feb``)."""
         local = instant.astimezone(zone)
-        # Translators choose the CLDR skeleton that reads best in their language.
+        # TRANSLATORS: not words but a CLDR date skeleton for the weekday, day and month (MMM:
+        # short month, MMMM: its full name, E: short weekday, d: day); choose what reads best.
         skeleton = self.pgettext("date skeleton: weekday, day, month", "MMMEd")
         return self._latin(format_skeleton(skeleton, local, tzinfo=zone,
                                            locale=self.info.locale))

@@ -149,6 +149,7 @@ def countdown_text(left: timedelta, lang: Language | None = None) -> str:
     if days:
         clock = f"{hours:02d}:{minutes:02d}:{secs:02d}"
         lang = lang or ENGLISH.primary
+        # TRANSLATORS: a countdown longer than a day, e.g. "2 days 03:04:05".
         return lang.ngettext("{days} day {clock}", "{days} days {clock}", days).format(
             days=days, clock=clock)
     return clock

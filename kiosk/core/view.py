@@ -20,7 +20,9 @@ BOARD_MIN_DURATION = timedelta(seconds=15)
 REVEAL_HIGHLIGHT = timedelta(seconds=12)
 
 # The stage's own fixed words, in English until ``compose`` puts them in the hall's language.
+# TRANSLATORS: a small label before the first item's title on the countdown screen.
 FIRST = N_("FIRST")
+# TRANSLATORS: an award category whose laureates are not named yet.
 PENDING = N_("To be announced")
 KEYBOARD = N_("Keyboard")
 PROBLEMS = N_("Problems")
@@ -274,6 +276,8 @@ def _countdown(config: Config, moment: Moment, lang: Language) -> CountdownView:
     first = lang.pick(moment.next.title) if moment.next is not None else ""
     starts_event = ""
     if _zone_name(event.timezone) != _zone_name(venue_zone):
+        # TRANSLATORS: when the event starts in its own time zone, under the venue's time;
+        # {city} is the zone's city in the nominative (Moscow), {day} like "Sat 6 Feb".
         starts_event = lang.gettext("{time} {city} time, {day}").format(
             time=clock_text(start, event.timezone, lang=lang), city=lang.city(event.timezone),
             day=day_text(start, event.timezone, lang))
@@ -281,6 +285,7 @@ def _countdown(config: Config, moment: Moment, lang: Language) -> CountdownView:
         title=lang.pick(event.title),
         subtitle=lang.pick(event.subtitle),
         countdown=countdown_text(moment.until_start or timedelta(0), lang),
+        # TRANSLATORS: on the countdown screen, in the venue's time; {day} like "Sat 6 Feb".
         starts_venue=lang.gettext("Starts {day} at {time}").format(
             day=day_text(start, venue_zone, lang), time=clock_text(start, venue_zone, lang=lang)),
         starts_event=starts_event,
@@ -374,6 +379,7 @@ def _now_next(config: Config, moment: Moment, lang: Language) -> _NowNext:
     """The bar's words in one language."""
     current: Item | None = moment.current
     upcoming: Item | None = moment.next
+    # TRANSLATORS: during a break, when the programme goes on (a clock time).
     back = (lang.gettext("Back at {time}").format(
         time=clock_text(upcoming.start, config.venue.timezone, lang=lang))
         if upcoming is not None else "")
@@ -400,6 +406,7 @@ def _now_next(config: Config, moment: Moment, lang: Language) -> _NowNext:
         tone=tone, label=label, title=title, detail=detail,
         next_label=lang.gettext("NEXT") if upcoming is not None else "",
         next_title=lang.pick(upcoming.title) if upcoming is not None else "",
+        # TRANSLATORS: how long until the next item starts, e.g. "in 05:00", "in 1:02:03".
         countdown=(lang.gettext("in {countdown}").format(
             countdown=countdown_text(moment.until_next, lang))
             if moment.until_next is not None else ""),
@@ -425,6 +432,7 @@ def _overlay(config: Config, moment: Moment, languages: Languages) -> OverlayVie
         progress = 1.0 - moment.remaining / current.duration
     event_clock = ""
     if config.overlay.event_clock and _zone_name(event_zone) != _zone_name(venue_zone):
+        # TRANSLATORS: the event's own clock beside the venue's, e.g. "Moscow 18:02".
         event_clock = lang.gettext("{city} {time}").format(
             city=lang.city(event_zone), time=clock_text(moment.now, event_zone, lang=lang))
     upcoming = moment.next
@@ -471,9 +479,11 @@ def _badges(decision: Decision, state: State, config: Config, rehearsal: bool,
     late = state.late + (config.delay.by if config.delay is not None else timedelta(0))
     if late:
         minutes = int(late.total_seconds() // 60)
+        # TRANSLATORS: a badge: the programme runs this many minutes late.
         badges.append(Badge(lang.ngettext("DELAY +{minutes} min", "DELAY +{minutes} min",
                                           minutes).format(minutes=minutes), "warn"))
     if problems:
+        # TRANSLATORS: a badge for the host: F1 (the key) shows the problems.
         badges.append(Badge(lang.gettext("PROBLEM: F1"), "error"))
     return tuple(badges)
 

@@ -44,6 +44,7 @@ BUTTONS = (
     (Action.DIAGNOSTICS, N_("Diagnostics")), (Action.HELP, N_("Help")),
 )
 # The scenes as the mode line names them.
+# TRANSLATORS: the next seven are scene names in the host's panel ("AUTOMATIC: live").
 SCENE_NAMES = {
     Scene.COUNTDOWN: N_("countdown"), Scene.LIVE: N_("live"), Scene.SLIDES: N_("slides"),
     Scene.AWARDS: N_("awards"), Scene.MESSAGE: N_("message"), Scene.BLACKOUT: N_("blackout"),
@@ -240,8 +241,9 @@ class OperatorPanel(QWidget):
                               f"{lang.pick(upcoming.title)}  {wait}")
         else:
             self.next.setText(overlay.next_title if overlay is not None else "—")
-        self.stream.setText(f"{kiosk.health.value} · "
-                            f"{kiosk.stream_status or lang.gettext('placeholder')}")
+        # TRANSLATORS: the stream's state when there is no stream: the live scene's stand-in.
+        status = kiosk.stream_status or lang.gettext("placeholder")
+        self.stream.setText(f"{kiosk.health.value} · {status}")
         feeds = kiosk.feeds.lines(zone) if kiosk.feeds is not None else ()
         self.feeds.setText("\n".join(feeds) if feeds else lang.gettext("none configured"))
         problems = kiosk.problems_now()

@@ -100,8 +100,12 @@ def test_ytdlp_age(version, days):
 
 def test_config_texts_name_where_each_text_is():
     config = config_module.load(paths.builtin_config())
-    texts = dict(config_texts(config))
+    texts: dict[str, str] = {}
+    for where, text in config_texts(config):
+        texts.setdefault(where, text)  # the first of a text's languages
     assert texts["event.title"] == config.event.title
+    # Every language of a text is there to be checked.
+    assert ("event.title", "Канферэнцыя салідарнасці з беларускім народам") in config_texts(config)
     assert texts["programme[0].title"] == config.running().items[0].title
     assert any(where.startswith("slides[") for where in texts)
     assert any(where.startswith("awards[0].categories[") for where in texts)

@@ -100,8 +100,9 @@ def follow(qtbot, base, tmp_path):
             FeedSource(url, timedelta(seconds=every), fmt),))
         service = FeedService(cfg, cache or tmp_path / "cache", limits=LIMITS,
                               autostart=False, watchdog_margin=0.5)
+        # English only: the built-in event's bar would take turns with Belarusian.
         kiosk = Kiosk(cfg, SteppedClock(moscow(at)), rehearsal=True, feeds=service,
-                      event_log=EventLog(log))
+                      event_log=EventLog(log), lang=("en",))
         qtbot.addWidget(kiosk.stage)
         kiosk.stage.resize(960, 540)
         probe = StallProbe()
