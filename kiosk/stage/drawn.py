@@ -48,6 +48,7 @@ class Record:
 
 
 _record: Record | None = None
+_hide_text = False
 _part = "scene"
 _captures: list[list[Drawn]] = []
 
@@ -56,18 +57,24 @@ def active() -> bool:
     return _record is not None
 
 
+def hidden() -> bool:
+    """Whether text is recorded but not drawn (to see what lies behind it)."""
+    return _hide_text
+
+
 @contextmanager
-def recording() -> Iterator[Record]:
-    """Record what is drawn inside the block (sprites are drawn afresh, so their text too)."""
-    global _record
+def recording(*, hide_text: bool = False) -> Iterator[Record]:
+    """Record what is drawn inside the block (sprites are drawn afresh, so their text too);
+    ``hide_text``: everything but the text is drawn, to measure what each text stands on."""
+    global _record, _hide_text
     from kiosk.stage import sprites  # sprites records through this module
 
     sprites.clear()
-    _record = Record([], [])
+    _record, _hide_text = Record([], []), hide_text
     try:
         yield _record
     finally:
-        _record = None
+        _record, _hide_text = None, False
         sprites.clear()
 
 
@@ -97,7 +104,8 @@ def text(painter: QPainter, lines: tuple[str, ...], widths: tuple[float, ...], l
         lines=lines, rect=transform.mapRect(rect),
         box=transform.mapRect(QRectF(x, top, width, leading * len(lines))),
         px=px * transform.m22(), colour=QColor(painter.pen().color()), cut=cut,
-        overflow=any(w > width + 0.5 for w in widths), part=_part)
+        # (text.block rounds a width up to whole pixels: a line may be that much wider.)
+        overflow=any(w > width + 1.0 for w in widths), part=_part)
     (_captures[-1] if _captures else _record.texts).append(drawn)
 
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
+from kiosk.core.palette import Palette
 from kiosk.core.view import HelpView
 from kiosk.stage import sprites, text, theme
 from kiosk.stage.frame import Frame
@@ -20,7 +21,7 @@ def paint(painter: QPainter, fr: Frame, help_view: HelpView) -> None:
     """A dark card in the middle of the screen; shrinks as a whole to stay on screen."""
     safe = fr.safe
     card_w = min(safe.width(), 132 * fr.u)
-    pieces, height = _layout(help_view, card_w, safe.height(), fr.u)
+    pieces, height = _layout(help_view, card_w, safe.height(), fr.u, theme.current().palette)
     card = QRectF(safe.center().x() - card_w / 2, safe.center().y() - height / 2, card_w, height)
     radius = 1.6 * fr.u
     line = max(1.0, 0.12 * fr.u)
@@ -41,8 +42,10 @@ def paint(painter: QPainter, fr: Frame, help_view: HelpView) -> None:
 
 
 @lru_cache(maxsize=8)
-def _layout(help_view: HelpView, card_w: float, max_h: float,
-            unit: float) -> tuple[list[Piece], float]:
+def _layout(help_view: HelpView, card_w: float, max_h: float, unit: float,
+            palette: Palette) -> tuple[list[Piece], float]:
+    """The card's pieces; ``palette`` keys the cache (the pieces hold their colours)."""
+    del palette
     def build(scale: float) -> list[Piece]:
         u = unit * scale
         pad = 3.4 * u

@@ -34,7 +34,7 @@ def chip_width(label: str, px: float, *, tight: bool = False) -> float:
 
 
 def chip_height(px: float, *, tight: bool = False) -> float:
-    return (1.45 if tight else 1.9) * px
+    return (1.55 if tight else 1.9) * px
 
 
 def chip(painter: QPainter, x: float, centre_y: float, label: str, px: float, fill: QColor,

@@ -16,10 +16,10 @@ from kiosk.stage.frame import Frame
 from kiosk.stage.marks import chip, chip_height, chip_width, panel
 
 # Sizes inside the bar, in units (percent of the screen's shorter side). Everything the hall
-# reads here is at least TEXT_MIN: readable from the back of a hall.
-TEXT_MIN = 3.5
+# reads here (the bar, the badges, the announcement) is at least TEXT_MIN: readable from the
+# back of a hall.
+TEXT_MIN = 3.6  # 3.5 % and a little more, so rounding to whole pixels never goes below
 _TITLE_PX = 4.6
-_LONG_TITLE_PX = 4.0  # a title that needs more than two lines at _TITLE_PX
 _LABEL_PX = TEXT_MIN
 _ROW_PX = TEXT_MIN  # the detail line, what is next, the event's clock
 _CLOCK_PX = 5.0
@@ -30,6 +30,7 @@ _PROGRESS = 0.5
 _PROGRESS_ROW = _PROGRESS + 1.0
 _CLOCK_GAP = 5.0  # between the rows and the clocks (a thin line in the middle)
 _SPACE = 1.4
+_NARROW = 100.0  # a bar narrower than this puts the clocks above the rows, not beside them
 
 
 def paint(painter: QPainter, fr: Frame, view: View, *, notice: bool = True) -> None:
@@ -104,9 +105,16 @@ def _layout(ov: OverlayView, bar_width: float, u: float, palette: Palette) -> _B
     clock = text.block(ov.clock, _CLOCK_PX * u, inner_w, bold=True) if ov.clock else None
     event = (text.block(ov.event_clock, _ROW_PX * u, inner_w * 0.4, max_lines=text.MANY)
              if ov.event_clock else None)
-    clocks_w = max(clock.width if clock else 0.0, event.width if event else 0.0)
-    width = inner_w - (clocks_w + _CLOCK_GAP * u if clocks_w else 0.0)
     rows: list[_Row] = []
+    width = inner_w
+    if inner_w < _NARROW * u:
+        # A narrow screen (turned to portrait): the clocks on a row of their own, on top.
+        if clock is not None or event is not None:
+            rows.append(_clocks_row(clock, event, width))
+        clock = event = None
+    clocks_w = max(clock.width if clock else 0.0, event.width if event else 0.0)
+    if clocks_w:
+        width = inner_w - clocks_w - _CLOCK_GAP * u
     rows += _title_rows(ov, width, u)
     # Two languages stacked: the second one's title leads the line under the title.
     detail = " · ".join(p for p in (ov.now_title_2, ov.now_detail) if p)
@@ -131,7 +139,7 @@ def _title_rows(ov: OverlayView, width: float, u: float) -> list[_Row]:
     title = text.block(ov.now_title, _TITLE_PX * u, width - offset, bold=True,
                        max_lines=text.MANY)
     if len(title.lines) > 2:
-        title = text.block(ov.now_title, _LONG_TITLE_PX * u, width - offset, bold=True,
+        title = text.block(ov.now_title, TEXT_MIN * u, width - offset, bold=True,
                            max_lines=text.MANY)
     fill, ink = ((theme.ACCENT, theme.ON_ACCENT) if ov.now_tone == "now"
                  else (theme.BREAK, theme.ON_BREAK))
@@ -225,6 +233,22 @@ def _progress_row(progress: float, width: float, u: float) -> _Row:
                          theme.ACCENT_TEXT)
 
     return _Row(_PROGRESS_ROW * u, paint)
+
+
+def _clocks_row(clock: text.Block | None, event: text.Block | None, width: float) -> _Row:
+    """The event's clock on the left, the hall's on the right, on one line."""
+    height = max(clock.height if clock else 0.0, event.height if event else 0.0)
+
+    def paint(painter: QPainter, top: float) -> None:
+        if event is not None:
+            painter.setPen(theme.TEXT_DIM)
+            text.draw(painter, event, 0, top + (height - event.height) / 2, width)
+        if clock is not None:
+            painter.setPen(theme.TEXT)
+            text.draw(painter, clock, 0, top + (height - clock.height) / 2, width,
+                      Qt.AlignmentFlag.AlignRight)
+
+    return _Row(height, paint)
 
 
 def _paint_clocks(painter: QPainter, box: QRectF,

@@ -21,7 +21,7 @@ from kiosk.stage.fonts import font
 LEADING = 1.22
 ELLIPSIS = "…"
 # As many lines as a text needs: the longest a config allows wraps into fewer than this.
-MANY = 12
+MANY = 40
 # Qt's raster engine caches glyphs only below this size (QT_MAX_CACHED_GLYPH_SIZE).
 GLYPH_CACHE_LIMIT = 64
 
@@ -73,6 +73,8 @@ def draw(painter: QPainter, text_block: Block, x: float, top: float, width: floa
         drawn.text(painter, text_block.lines, text_block.widths, text_block.leading,
                    text_block.px, x, top, width,
                    tuple(_shift(w, width, align) for w in text_block.widths), text_block.cut)
+        if drawn.hidden():
+            return
     dpr = painter.device().devicePixelRatioF()
     if text_block.px * dpr < GLYPH_CACHE_LIMIT:
         _draw_lines(painter, text_block, x, top, width, align)

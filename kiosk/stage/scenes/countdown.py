@@ -115,7 +115,7 @@ def _first(label: str, title: str, x: float, width: float, u: float) -> Piece:
     def paint(painter: QPainter, top: float) -> None:
         left = x + (width - total) / 2
         mid = top + height / 2
-        chip(painter, left, mid, label, label_px, theme.ACCENT, theme.TEXT)
+        chip(painter, left, mid, label, label_px, theme.ACCENT, theme.ON_ACCENT)
         painter.setPen(QColor(theme.TEXT))
         text.draw(painter, line, left + label_w + space, mid - line.height / 2, line.width + 1)
 

@@ -57,8 +57,8 @@ def paint_quote(painter: QPainter, fr: Frame, slide: SlideView) -> None:
     box = fr.content
     width = min(box.width(), COLUMN * u)
     indent = 11.5 * u
-    title = (text.block(slide.title, theme.SUBTITLE * u, width, bold=True, max_lines=text.MANY)
-             if slide.title else None)
+    title = (text.block(slide.title, theme.SUBTITLE * u, width - indent, bold=True,
+                        max_lines=text.MANY) if slide.title else None)
     author = (text.block("— " + slide.author, 3.0 * u, width - indent, bold=True,
                          max_lines=text.MANY) if slide.author else None)
     head = title.height + 2.4 * u if title is not None else 0.0
@@ -66,7 +66,7 @@ def paint_quote(painter: QPainter, fr: Frame, slide: SlideView) -> None:
     body = text.fit(slide.body, width - indent, box.height() - head - tail,
                     max_px=theme.TITLE * u, min_px=2.6 * u)
     used = indent + max(body.width, author.width if author else 0.0,
-                        title.width - indent if title else 0.0)
+                        title.width if title else 0.0)
     x = box.left() + (box.width() - used) / 2
     y = box.top() + (box.height() - head - body.height - tail) / 2
     if title is not None:

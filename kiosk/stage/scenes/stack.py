@@ -12,9 +12,12 @@ from PySide6.QtGui import QColor, QPainter
 from kiosk.stage import drawn, text
 from kiosk.stage.marks import ribbon
 
-# Shrinking further than this would make the text unreadable from the back of a hall; what
-# still does not fit is left out (the last pieces first) rather than drawn over the overlay.
+# Shrinking further than this would make the text unreadable from the back of a hall. Only
+# what would otherwise be left out (the longest texts the config allows, all at once) shrinks
+# further, down to LAST_RESORT; what still does not fit is left out (the last pieces first)
+# rather than drawn over the overlay.
 MIN_SCALE = 0.55
+LAST_RESORT = 0.35
 
 T = TypeVar("T")
 
@@ -50,12 +53,13 @@ def fit(limit: float, build: Callable[[float], T], measure: Callable[[T], float]
     """``build(scale)`` at the largest scale (down to MIN_SCALE) whose ``measure`` fits."""
     scale = 1.0
     laid = build(scale)
-    for _ in range(3):  # text rewraps as it shrinks, so the first estimate can be off a little
-        size = measure(laid)
-        if size <= limit or scale <= MIN_SCALE:
-            break
-        scale = max(MIN_SCALE, scale * limit / size * 0.98)
-        laid = build(scale)
+    for floor in (MIN_SCALE, LAST_RESORT):
+        for _ in range(8):  # text rewraps as it shrinks: the first estimate can be off a bit
+            size = measure(laid)
+            if size <= limit or scale <= floor:
+                break
+            scale = max(floor, min(scale * limit / size * 0.98, scale * 0.97))
+            laid = build(scale)
     return laid
 
 

@@ -1,0 +1,140 @@
+"""Every scene at every TV size: each text inside the safe area, whole (never cut, never
+left out), clear of the bar; the hall's overlay text at least 3.5 % of the screen.
+
+Checked against what the stage really drew (kiosk.stage.drawn records each text block, its
+box, size and colour), not guessed from pixels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QRectF, QSize
+from PySide6.QtGui import QColor, QImage
+from tvcases import SIZE_IDS, SIZES, Case, load_config, scene_cases
+
+from kiosk.core.config import Config, Display, Theme
+from kiosk.stage import drawn
+from kiosk.stage.window import Stage
+
+TOLERANCE = 0.5  # pixels: boxes are measured in fractions, pictures are whole pixels
+OVERLAY_MIN = 0.035  # of the screen's height (of its width, turned to portrait)
+
+# The configs every check runs on. Another dimension (the hall's languages) adds entries.
+CONFIGS = {
+    "builtin": {},
+    "longest titles": {"long_titles": True},
+}
+
+
+@pytest.fixture(scope="module", params=sorted(CONFIGS))
+def tv_config(request) -> Iterator[Config]:
+    yield load_config(**CONFIGS[request.param])
+
+
+@pytest.fixture(scope="module")
+def cases(tv_config, qapp) -> dict[str, Case]:
+    del qapp
+    return scene_cases(tv_config)
+
+
+def render(stage: Stage, case: Case, size: tuple[int, int], *, hide_text: bool = False,
+           video: str = "#ffffff") -> tuple[QImage, drawn.Record]:
+    frame = None
+    if case.video:
+        frame = QImage(QSize(*size), QImage.Format.Format_RGB32)
+        frame.fill(QColor(video))
+    stage.set_frame(frame)
+    stage.set_view(case.view)
+    with drawn.recording(hide_text=hide_text) as record:
+        image = stage.render_image(QSize(*size))
+    return image, record
+
+
+@pytest.fixture
+def stage(qtbot, tv_config) -> Stage:
+    result = Stage()
+    qtbot.addWidget(result)
+    result.set_look(tv_config.theme, tv_config.display)
+    return result
+
+
+SCENES = ["countdown", "countdown-final", "live", "live-video", "message", "closing",
+          "slides-text", "slides-image", "slides-quote", "slides-qr", "slides-board",
+          "awards-reveal", "help"]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize("scene", SCENES)
+def test_every_text_is_whole_and_inside_the_safe_area(stage, cases, scene, size):
+    case = cases[scene]
+    _, record = render(stage, case, size)
+    assert record.texts, "nothing was drawn"
+    fr = stage.frame_for(*size)
+    safe = fr.safe.adjusted(-TOLERANCE, -TOLERANCE, TOLERANCE, TOLERANCE)
+    problems = []
+    for text in record.texts:
+        where = f"{text.part}: {text.text[:60]!r} at {_box(text.rect)}"
+        if not safe.contains(text.rect):
+            problems.append(f"outside the safe area {_box(fr.safe)}: {where}")
+        if text.overflow:
+            problems.append(f"wider than its box {_box(text.box)}: {where}")
+        # The host's notice says "+N more: F1" by design; everything the hall reads is whole.
+        if text.cut and text.part != "host":
+            problems.append(f"cut with an ellipsis: {where}")
+        if (text.part == "scene" and fr.bar is not None and case.view.overlay is not None
+                and text.rect.intersects(fr.bar.adjusted(1, 1, -1, -1))):
+            problems.append(f"under the now/next bar {_box(fr.bar)}: {where}")
+    problems += [f"left out (would not fit): a {d.part} piece {d.height:.0f} px tall"
+                 for d in record.dropped]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize("scene", ["live-video", "countdown", "slides-text", "awards-reveal"])
+def test_overlay_text_is_at_least_3_5_percent_of_the_screen(stage, cases, scene, size):
+    _, record = render(stage, cases[scene], size)
+    overlay = [t for t in record.texts if t.part == "overlay"]
+    assert overlay, "no overlay drawn"
+    floor = OVERLAY_MIN * min(size)
+    small = [f"{t.text[:40]!r}: {t.px:.1f} px < {floor:.1f} px" for t in overlay
+             if t.px < floor]
+    assert not small, "\n".join(small)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_a_longest_title_wraps_and_is_never_cut(qtbot, size):
+    config = load_config(long_titles=True)
+    cases = scene_cases(config)
+    stage = Stage()
+    qtbot.addWidget(stage)
+    for scene in ("countdown", "live-video", "closing", "slides-text"):
+        _, record = render(stage, cases[scene], size)
+        long = [t for t in record.texts if len(t.text) >= 100]
+        assert long, f"{scene}: the long title is not on screen"
+        for text in long:
+            assert len(text.lines) >= 2, f"{scene}: {text.text[:40]!r} on one line"
+            assert not text.cut and not text.overflow, f"{scene}: {text.text[:40]!r}"
+        fr = stage.frame_for(*size)
+        assert all(fr.safe.adjusted(-1, -1, 1, 1).contains(t.rect) for t in record.texts)
+        assert not record.dropped
+
+
+def test_overscan_from_the_config_moves_the_safe_area(qtbot, cases):
+    stage = Stage()
+    qtbot.addWidget(stage)
+    case = cases["live-video"]
+    for overscan in (0.0, 0.1):
+        stage.set_look(Theme(), Display(overscan=overscan))
+        _, record = render(stage, case, (1920, 1080))
+        fr = stage.frame_for(1920, 1080)
+        assert fr.safe.left() == pytest.approx(1920 * overscan)
+        assert all(fr.safe.adjusted(-1, -1, 1, 1).contains(t.rect) for t in record.texts)
+        # The bar sits on the edge of the safe area: nearer the screen's edge with 0 %.
+        assert fr.bar is not None
+        assert fr.bar.bottom() == pytest.approx(1080 * (1 - overscan))
+
+
+def _box(rect: QRectF) -> str:
+    return f"({rect.left():.0f},{rect.top():.0f} {rect.width():.0f}x{rect.height():.0f})"
