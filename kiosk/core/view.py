@@ -231,7 +231,8 @@ def compose(
     elif scene is Scene.AWARDS:
         view["board"] = _board(config, state, now, lang)
     elif scene is Scene.MESSAGE:
-        view["message"] = state.message or lang.pick(config.message)
+        # A volunteer's typed message as it is; the config's in the hall's language.
+        view["message"] = lang.pick(state.message or config.message)
     elif scene is Scene.CLOSING:
         view["closing"] = (lang.gettext("Thank you for watching together"),
                            lang.gettext("{title} has ended.").format(
