@@ -195,8 +195,22 @@ def _check_data(report: Report, context: _Context) -> Check:
 
     config = config_module.load(paths.builtin_config())
     data["event"] = config.event.title
+    # The catalogues and Babel's CLDR data (dates, city names) are data files too.
+    from kiosk.core.i18n import KNOWN, SOURCE, catalogue_path, language
+
+    lost = [code for code, info in KNOWN.items()
+            if code != SOURCE and not catalogue_path(info.directory).is_file()]
+    if lost:
+        return Check("data", False, "missing catalogues: " + ", ".join(lost), data)
+    belarusian = language("be")
+    words = (f"{belarusian.gettext('NOW')} {belarusian.city(config.event.timezone)} "
+             f"{belarusian.day(config.event.start, config.event.timezone)}")
+    data["words"] = words
+    if belarusian.gettext("NOW") == "NOW":
+        return Check("data", False, f"the Belarusian catalogue did not load ({words})", data)
     return Check("data", True, f"{len(wanted)} files in {root}; built-in event loads "
-                               f"({config.event.title})", data)
+                               f"({config.event.title}); {len(KNOWN)} languages ({words})",
+                 data)
 
 
 def _check_stage(report: Report, context: _Context) -> Check:

@@ -32,6 +32,9 @@ EXPECTED_IN_WHEEL = (
     "kiosk/_data/assets/fonts/NotoSans-Regular.ttf",
     "kiosk/_data/assets/fonts/NotoSans-Bold.ttf",
     "kiosk/_data/assets/fonts/OFL.txt",
+    "kiosk/locale/be/LC_MESSAGES/watchparty-kiosk.po",
+    "kiosk/locale/be@latin/LC_MESSAGES/watchparty-kiosk.po",
+    "kiosk/locale/de/LC_MESSAGES/watchparty-kiosk.po",
 )
 
 
