@@ -119,6 +119,10 @@ def _parser() -> argparse.ArgumentParser:
     snap.add_argument("-o", "--output", required=True, type=Path, metavar="PNG")
     snap.add_argument("--state", type=Path, metavar="JSON",
                       help="also write the scene and the overlay's texts as JSON")
+    snap.add_argument("--reveal", type=float, metavar="SECONDS",
+                      help="the next hidden laureate revealed this long before --at, as the "
+                           "reveal key would")
+    snap.add_argument("--key-card", action="store_true", help="with the key card over it")
     snap.add_argument("--refresh", action="store_true",
                       help="fetch the config's feeds first (else: their cached copies)")
     snap.set_defaults(handler=_snapshot)
@@ -160,8 +164,9 @@ def _autostart(options: argparse.Namespace) -> int:
 
 def _check(options: argparse.Namespace) -> int:
     path: Path = options.path or paths.builtin_config()
+    warnings: list[str] = []
     try:
-        config = config_module.load(path)
+        config = config_module.load(path, warnings=warnings)
     except ConfigInvalid as exc:
         for error in exc.errors:
             print(error, file=sys.stderr)
@@ -170,6 +175,8 @@ def _check(options: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_INVALID
     print(f"{path}: valid.")
+    for warning in warnings:  # e.g. a theme colour too faint to read, which the kiosk adjusts
+        print(f"warning: {warning}", file=sys.stderr)
     config = _with_feeds(config, refresh=options.refresh)
     print()
     print(running_order(config))
@@ -256,7 +263,7 @@ def _with_feeds(config: Config, *, refresh: bool) -> Config:
                                           shrink=shrink_image_bytes):
             print(f"warning: {line}", file=sys.stderr)
     for url in feedpoll.missing_images(merged, cache):
-        print(f"warning: picture {url} is not downloaded yet; its slide is left out"
+        print(f"warning: picture {url} is not downloaded yet; it is left out until it is"
               + ("" if refresh else " (--refresh fetches it)"), file=sys.stderr)
     return feedpoll.with_cached_images(merged, cache)
 
@@ -306,7 +313,8 @@ def _snapshot(options: argparse.Namespace) -> int:
     languages = choose(config.languages, options.lang, config.bilingual)
     try:
         view = render_snapshot(config, instant, options.output, options.size, scene=scene,
-                               languages=languages)
+                               languages=languages, reveal=options.reveal,
+                               key_card=options.key_card)
     except OSError as exc:
         print(f"cannot write {options.output}: {exc}", file=sys.stderr)
         return EXIT_FAILED

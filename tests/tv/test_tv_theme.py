@@ -177,3 +177,19 @@ def test_a_hopeless_theme_falls_back_to_the_default_colours(tmp_path: Path):
     assert any("default colours" in w for w in warnings), warnings
     result, _ = palette.derive(*THEMES["mid grey"])
     assert result.text == palette.DEFAULT.text
+
+
+def test_a_remote_logo_is_fetched_with_the_pictures_and_used_once_cached(tmp_path: Path):
+    from kiosk.core import feedpoll
+    from kiosk.core.feedcache import FeedCache
+
+    config = read("""\
+        theme:
+          logo: https://example.org/logo.png
+        """, tmp_path)
+    assert feedpoll.image_urls(config) == ("https://example.org/logo.png",)
+    cache = FeedCache(tmp_path / "cache")
+    assert feedpoll.with_cached_images(config, cache).theme.logo is None
+    cache.save_image("https://example.org/logo.png", b"\x89PNG picture")
+    cached = feedpoll.with_cached_images(config, cache).theme.logo
+    assert cached is not None and cached.is_file()
