@@ -30,6 +30,7 @@ from kiosk.stage.scenes.awards import GLOW_END, INTRO
 from kiosk.stage.scenes.countdown import PULSE_S, final_seconds
 
 TRANSITION_MS = 350
+OPAQUE = 0.999  # a fading picture this opaque hides everything under it
 # The reveal's entrance and the countdown's pulse are smooth at 60 fps; the reveal's slow
 # glow needs far fewer frames.
 ANIMATION_MS = 16
@@ -53,6 +54,7 @@ class Stage(QWidget):
         self._video: QImage | None = None
         self._scenes = ScenePainter(images)
         self._fade_from: QPixmap | None = None
+        self._fade_buffers: list[QPixmap] = []
         self._fade = QVariantAnimation(self)
         self._fade.setStartValue(1.0)
         self._fade.setEndValue(0.0)
@@ -180,10 +182,14 @@ class Stage(QWidget):
 
     def _paint_screen(self, painter: QPainter) -> None:
         """What the screen shows now: the view, and the fading previous picture over it."""
-        self._paint_view(painter, self.width(), self.height(), self._reveal_age(live=True),
-                         self._pulse(live=True))
-        if self._fade_from is not None and self.transition_active():
-            painter.setOpacity(float(self._fade.currentValue()))
+        fading = self._fade_from is not None and self.transition_active()
+        opacity = float(self._fade.currentValue()) if fading else 0.0
+        if opacity < OPAQUE:
+            self._paint_view(painter, self.width(), self.height(),
+                             self._reveal_age(live=True), self._pulse(live=True))
+        # (A fade's first frame is the old picture alone: the new one would not show.)
+        if fading and self._fade_from is not None:
+            painter.setOpacity(opacity)
             painter.drawPixmap(0, 0, self._fade_from)
             painter.setOpacity(1.0)
 
@@ -246,7 +252,16 @@ class Stage(QWidget):
             self._stop_fade()  # nothing on screen to fade from
             return
         dpr = self.devicePixelRatioF()
-        snapshot = QPixmap(QSize(round(self.width() * dpr), round(self.height() * dpr)))
+        size = QSize(round(self.width() * dpr), round(self.height() * dpr))
+        # Two screen-sized buffers, taken in turn (a fade may start while one still fades
+        # out): a fresh 8 MB pixmap per switch costs a millisecond in page faults alone.
+        self._fade_buffers = [b for b in self._fade_buffers if b.size() == size]
+        spare = [b for b in self._fade_buffers if b is not self._fade_from]
+        if spare:
+            snapshot = spare[0]
+        else:
+            snapshot = QPixmap(size)
+            self._fade_buffers.append(snapshot)
         snapshot.setDevicePixelRatio(dpr)
         painter = QPainter(snapshot)
         try:
