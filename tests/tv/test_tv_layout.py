@@ -14,6 +14,7 @@ from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QColor, QImage
 from tvcases import SIZE_IDS, SIZES, Case, load_config, scene_cases
 
+from kiosk.core import paths
 from kiosk.core.config import Config, Display, Theme
 from kiosk.stage import drawn
 from kiosk.stage.window import Stage
@@ -138,3 +139,20 @@ def test_overscan_from_the_config_moves_the_safe_area(qtbot, cases):
 
 def _box(rect: QRectF) -> str:
     return f"({rect.left():.0f},{rect.top():.0f} {rect.width():.0f}x{rect.height():.0f})"
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["1920x1080", "1080x1920"])
+def test_the_themes_logo_and_background_picture_keep_every_text_whole(qtbot, cases, size):
+    flag = paths.assets() / "images" / "white-red-white.svg"
+    plain = Stage()
+    qtbot.addWidget(plain)
+    themed = Stage()
+    qtbot.addWidget(themed)
+    themed.set_look(Theme(logo=flag, background_image=flag), Display())
+    for scene in ("countdown", "closing", "slides-text"):
+        before, _ = render(plain, cases[scene], size)
+        after, record = render(themed, cases[scene], size)
+        assert before != after, f"{scene}: no logo or picture"
+        fr = themed.frame_for(*size)
+        assert all(fr.safe.adjusted(-1, -1, 1, 1).contains(t.rect) for t in record.texts)
+        assert not record.dropped and not any(t.cut for t in record.texts)
