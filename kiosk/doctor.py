@@ -50,6 +50,7 @@ from kiosk.core import config as config_module
 from kiosk.core import paths
 from kiosk.core.config import Config, FeedSource
 from kiosk.core.errors import ConfigInvalid
+from kiosk.core.fetch import format_size
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -390,7 +391,7 @@ def run_doctor(config: Path | None, *, bundle: Path | None = None,
         except OSError as exc:
             _print(f"cannot write the bundle {bundle}: {exc.strerror or exc}", error=True)
             return EXIT_FAILED
-        _print(f"Diagnostics bundle: {bundle} ({_size(size)}); no cookies files are in it. "
+        _print(f"Diagnostics bundle: {bundle} ({format_size(size)}); no cookies files are in it. "
                "Send it to the organisers.")
     return code
 
@@ -1047,7 +1048,7 @@ def _check_feeds(run: _Run) -> Iterator[Finding]:
                 if known.document is not None and known.updated_at is not None else None)
         if outcome.result is Result.UPDATED:
             detail = (f"{name}: valid ({_document_summary(outcome.document)}; "
-                      f"{_size(outcome.bytes_received)} in {outcome.seconds:.1f} s)")
+                      f"{format_size(outcome.bytes_received)} in {outcome.seconds:.1f} s)")
             problems = [*pictures, *outcome.warnings]
             if problems:
                 yield Finding(Status.WARN, "feeds", f"{detail}; {problems[0]}"
@@ -1395,13 +1396,6 @@ def _resolved(path: Path) -> Path:
     except OSError:
         return path
 
-
-def _size(n: int) -> str:
-    if n >= 1_000_000:
-        return f"{n / 1_000_000:.1f} MB"
-    if n >= 1_000:
-        return f"{n / 1_000:.1f} kB"
-    return f"{n} bytes"
 
 
 def _print(line: str, *, error: bool = False) -> None:

@@ -191,7 +191,7 @@ def _read_body(response: requests.Response, limit: int, limits: Limits,
                deadline: float) -> bytes:
     declared = _declared_length(response)
     if declared is not None and declared > limit:
-        raise FetchError(f"larger than {_size(limit)}")
+        raise FetchError(f"larger than {format_size(limit)}")
     raw = response.raw
     chunks: list[bytes] = []
     size = 0
@@ -206,7 +206,7 @@ def _read_body(response: requests.Response, limit: int, limits: Limits,
                 break
             size += len(data)
             if size > limit:
-                raise FetchError(f"larger than {_size(limit)}")
+                raise FetchError(f"larger than {format_size(limit)}")
             chunks.append(data)
     except _NETWORK_ERRORS as exc:
         if not (watch.expired or time.monotonic() > deadline):
@@ -359,12 +359,13 @@ def _phrase(status: int) -> str:
         return ""
 
 
-def _size(limit: int) -> str:
-    if limit >= 1_000_000:
-        return f"{limit / 1_000_000:.1f} MB"
-    if limit >= 1_000:
-        return f"{limit / 1_000:.1f} kB"
-    return f"{limit} bytes"
+def format_size(count: int) -> str:
+    """A byte count as a host reads it: 2.0 MB, 10.0 kB, 300 bytes."""
+    if count >= 1_000_000:
+        return f"{count / 1_000_000:.1f} MB"
+    if count >= 1_000:
+        return f"{count / 1_000:.1f} kB"
+    return f"{count} bytes"
 
 
 # An SVG document: an optional byte-order mark, XML declaration, processing instructions,

@@ -159,16 +159,12 @@ def _xdg_config_home() -> Path:
 # ---------------------------------------------------------------------- Linux
 
 
-class XdgAutostart:
-    """A desktop entry in the XDG autostart folder."""
+class _EntryFile:
+    """An autostart entry that is one file: removing the file turns it off."""
 
-    def __init__(self, config_home: Path) -> None:
-        self.path = config_home / "autostart" / f"{APP_NAME}.desktop"
-        self.where = str(self.path)
-
-    def enable(self, command: Sequence[str]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_text(self.path, desktop_entry(command))
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.where = str(path)
 
     def disable(self) -> bool:
         try:
@@ -176,6 +172,17 @@ class XdgAutostart:
         except FileNotFoundError:
             return False
         return True
+
+
+class XdgAutostart(_EntryFile):
+    """A desktop entry in the XDG autostart folder."""
+
+    def __init__(self, config_home: Path) -> None:
+        super().__init__(config_home / "autostart" / f"{APP_NAME}.desktop")
+
+    def enable(self, command: Sequence[str]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_text(self.path, desktop_entry(command))
 
     def current(self) -> str | None:
         try:
@@ -283,23 +290,15 @@ def _desktop_entry_keys(text: str) -> dict[str, str]:
 # ---------------------------------------------------------------------- macOS
 
 
-class LaunchAgent:
+class LaunchAgent(_EntryFile):
     """A per-user LaunchAgent that runs the kiosk once at login."""
 
     def __init__(self, agents_dir: Path) -> None:
-        self.path = agents_dir / f"{LAUNCH_AGENT_LABEL}.plist"
-        self.where = str(self.path)
+        super().__init__(agents_dir / f"{LAUNCH_AGENT_LABEL}.plist")
 
     def enable(self, command: Sequence[str]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         write_bytes(self.path, launch_agent(command))
-
-    def disable(self) -> bool:
-        try:
-            self.path.unlink()
-        except FileNotFoundError:
-            return False
-        return True
 
     def current(self) -> str | None:
         try:
