@@ -26,12 +26,7 @@ class MessageEditor(QWidget):
         self._field = QLineEdit(self)
         self._field.setMaxLength(MAX_LENGTH)
         self._field.setFrame(False)
-        palette = self._field.palette()
-        palette.setColor(QPalette.ColorRole.Base, theme.BACKGROUND_BOTTOM)
-        palette.setColor(QPalette.ColorRole.Text, theme.TEXT)
-        palette.setColor(QPalette.ColorRole.Highlight, theme.ACCENT)
-        palette.setColor(QPalette.ColorRole.HighlightedText, theme.TEXT)
-        self._field.setPalette(palette)
+        self._take_colours()
         # The stage hides the pointer; a text field would bring back its I-beam.
         self.setCursor(Qt.CursorShape.BlankCursor)
         self._field.setCursor(Qt.CursorShape.BlankCursor)
@@ -44,12 +39,21 @@ class MessageEditor(QWidget):
         """Show ``prompt`` (the View's, in the hall's language) over a field holding ``initial``
         (selected, so typing replaces it), and focus it."""
         self._prompt = prompt
+        self._take_colours()  # the theme may have changed since (a config edit)
         self._field.setText(initial[:MAX_LENGTH])
         self._field.selectAll()
         self.place()
         self.show()
         self.raise_()
         self._field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _take_colours(self) -> None:
+        palette = self._field.palette()
+        palette.setColor(QPalette.ColorRole.Base, theme.BACKGROUND_BOTTOM)
+        palette.setColor(QPalette.ColorRole.Text, theme.TEXT)
+        palette.setColor(QPalette.ColorRole.Highlight, theme.ACCENT)
+        palette.setColor(QPalette.ColorRole.HighlightedText, theme.ON_ACCENT)
+        self._field.setPalette(palette)
 
     def text(self) -> str:
         return self._field.text()
