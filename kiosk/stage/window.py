@@ -68,6 +68,9 @@ class Stage(QWidget):
         # Extrapolates the reveal's age between the app's updates, for a smooth entrance.
         self._since_view = QElapsedTimer()
         self._since_view.start()
+        # The countdown's pulse starts with each new second, whatever else the view changes.
+        self._since_digits = QElapsedTimer()
+        self._since_digits.start()
         self._reveal_timer = QTimer(self)
         self._reveal_timer.timeout.connect(self._on_reveal_timer_timeout)
         self._display = Display()
@@ -123,6 +126,8 @@ class Stage(QWidget):
             self._stop_fade()  # blackout is instant, both ways; without motion, all cuts
         self._view = view
         self._since_view.restart()
+        if _digits(old) != _digits(view):
+            self._since_digits.restart()  # a new second: a new pulse
         self._schedule_animation()
         self.update()
 
@@ -305,7 +310,7 @@ class Stage(QWidget):
             return None
         if not self._display.motion or not live:
             return PULSE_S  # the settled look: special, but still
-        return self._since_view.elapsed() / 1000
+        return self._since_digits.elapsed() / 1000
 
     def _schedule_animation(self) -> None:
         """Repaint on a timer while something moves without new views: the reveal's
@@ -325,6 +330,13 @@ class Stage(QWidget):
     def _on_reveal_timer_timeout(self) -> None:
         self.update()
         self._schedule_animation()
+
+
+def _digits(view: View | None) -> str:
+    """The countdown's digits, if the view shows them."""
+    if view is None or view.scene is not Scene.COUNTDOWN or view.countdown is None:
+        return ""
+    return view.countdown.countdown
 
 
 def _fades(old: View, new: View) -> bool:

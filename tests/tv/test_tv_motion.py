@@ -132,3 +132,17 @@ def test_without_motion_a_reveal_is_shown_at_once_and_nothing_animates(shown, ca
     picture = on_screen(stage)
     stage.set_view(replace(board, board=replace(board.board, reveal_age=1.4)))
     assert same(on_screen(stage), picture)  # no entrance: the laureate is there, whole
+
+
+def test_the_pulse_starts_with_each_new_second_only(shown, cases, qtbot):
+    stage = shown(motion=True)
+    final = cases["countdown-final"].view
+    stage.set_view(final)
+    assert stage._reveal_timer.isActive()  # pulsing
+    qtbot.waitUntil(lambda: not stage._reveal_timer.isActive(), timeout=2000)
+    # Something else changes within the same second (a badge): no second pulse.
+    stage.set_view(replace(final, badges=()))
+    assert not stage._reveal_timer.isActive()
+    assert final.countdown is not None
+    stage.set_view(replace(final, countdown=replace(final.countdown, countdown="00:06")))
+    assert stage._reveal_timer.isActive()
