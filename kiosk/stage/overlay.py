@@ -33,18 +33,25 @@ _SPACE = 1.4
 _NARROW = 100.0  # a bar narrower than this puts the clocks above the rows, not beside them
 
 
-def paint(painter: QPainter, fr: Frame, view: View, *, notice: bool = True) -> None:
-    """Everything painted over a scene: the bar, the badges and (if wanted) the notice."""
+def paint(painter: QPainter, fr: Frame, view: View, *, notice: bool = True) -> list[QRectF]:
+    """Everything painted over a scene: the bar, the badges and (if wanted) the notice.
+    Returns where it painted (the stage copies only those parts over moving video)."""
+    areas: list[QRectF] = []
     if view.overlay is not None and fr.bar is not None:
         paint_bar(painter, fr, view.overlay)
+        areas.append(fr.bar)
         if view.announcement:
-            paint_announcement(painter, fr, view.announcement)
-    left = paint_badges(painter, fr, view.badges)
+            areas.append(paint_announcement(painter, fr, view.announcement))
+    left, bottom = paint_badges(painter, fr, view.badges)
+    if view.badges:
+        areas.append(QRectF(left, fr.badges_top, fr.safe.right() - left,
+                            bottom - fr.badges_top))
     with drawn.part("host"):
         if view.diagnostics is not None:
-            paint_diagnostics(painter, fr, view.diagnostics)
+            areas.append(paint_diagnostics(painter, fr, view.diagnostics))
         elif notice and view.notice:
-            paint_notice(painter, fr, view.notice, left - 2 * fr.u)
+            areas.append(paint_notice(painter, fr, view.notice, left - 2 * fr.u))
+    return [area for area in areas if not area.isEmpty()]
 
 
 @dataclass(frozen=True)
@@ -265,15 +272,16 @@ def _paint_clocks(painter: QPainter, box: QRectF,
         text.draw(painter, event, box.left(), y, box.width(), Qt.AlignmentFlag.AlignRight)
 
 
-def paint_badges(painter: QPainter, fr: Frame, badges: tuple[Badge, ...]) -> float:
+def paint_badges(painter: QPainter, fr: Frame, badges: tuple[Badge, ...]
+                 ) -> tuple[float, float]:
     """Status pills in the top-right corner, right to left (a row that runs out of room goes
-    on below); returns the left edge of the first row."""
+    on below); returns the left edge of the first row and the bottom of the last."""
     u = fr.u
     px = TEXT_MIN * u
     height = chip_height(px, tight=True)
     x = fr.safe.right()
     mid = fr.badges_top + height / 2
-    first_left = x
+    first_left = left = x
     for badge in reversed(badges):
         fill, ink = theme.TONES.get(badge.tone, theme.TONES["info"])
         width = chip_width(badge.text, px, tight=True)
@@ -283,11 +291,12 @@ def paint_badges(painter: QPainter, fr: Frame, badges: tuple[Badge, ...]) -> flo
         chip(painter, x, mid, badge.text, px, fill, ink, tight=True)
         if mid == fr.badges_top + height / 2:
             first_left = x
+        left = min(left, x)
         x -= 1.0 * u
-    return first_left - 1.0 * u
+    return min(first_left, left) - 1.0 * u, mid + height / 2
 
 
-def paint_announcement(painter: QPainter, fr: Frame, announcement: str) -> None:
+def paint_announcement(painter: QPainter, fr: Frame, announcement: str) -> QRectF:
     """The organisers' announcement on the accent colour, against the bar; it wraps."""
     assert fr.bar is not None
     u = fr.u
@@ -301,15 +310,16 @@ def paint_announcement(painter: QPainter, fr: Frame, announcement: str) -> None:
     panel(painter, box, 0.8 * u, theme.ACCENT)
     painter.setPen(theme.ON_ACCENT)
     text.draw(painter, lines, box.left() + 1.8 * u, box.top() + 0.6 * u, width - 3.6 * u)
+    return box
 
 
-def paint_notice(painter: QPainter, fr: Frame, notice: str, right: float) -> None:
+def paint_notice(painter: QPainter, fr: Frame, notice: str, right: float) -> QRectF:
     """The host's notice: small, amber, top-left, at most two lines."""
     u = fr.u
     left = fr.safe.left()
     width = min(right, fr.safe.left() + fr.safe.width() * 0.6) - left - 3 * u
     if width < 10 * u:
-        return
+        return QRectF()
     # Two lines of this size fit the badge row (frame.BADGE_ROW), clear of the scene below.
     lines = text.block(notice, 2.0 * u, width, max_lines=2)
     box = QRectF(left, fr.badges_top, lines.width + 3 * u, lines.height + 0.9 * u)
@@ -317,9 +327,11 @@ def paint_notice(painter: QPainter, fr: Frame, notice: str, right: float) -> Non
     painter.fillRect(QRectF(box.left(), box.top(), 0.5 * u, box.height()), theme.AMBER)
     painter.setPen(theme.AMBER)
     text.draw(painter, lines, left + 1.8 * u, box.top() + 0.45 * u, width)
+    return box
 
 
-def paint_diagnostics(painter: QPainter, fr: Frame, rows: tuple[tuple[str, str], ...]) -> None:
+def paint_diagnostics(painter: QPainter, fr: Frame, rows: tuple[tuple[str, str], ...]
+                      ) -> QRectF:
     """The host's stream figures: a small two-column panel in the top-left corner."""
     u = fr.u
     px = 2.0 * u
@@ -340,3 +352,4 @@ def paint_diagnostics(painter: QPainter, fr: Frame, rows: tuple[tuple[str, str],
         painter.setPen(theme.TEXT)
         text.draw(painter, figure, box.left() + 1.8 * u + label_w, y, value_w)
         y += row_h
+    return box

@@ -23,7 +23,7 @@ from kiosk.core.view import View
 from kiosk.platform.windows import bring_to_front
 from kiosk.stage import drawn, overlay, sprites, theme
 from kiosk.stage import help as help_card
-from kiosk.stage.frame import BADGE_ROW, BAR_HEIGHT, Frame, frame
+from kiosk.stage.frame import BAR_HEIGHT, Frame, frame
 from kiosk.stage.images import ImageCache
 from kiosk.stage.scenes import ScenePainter
 from kiosk.stage.scenes.awards import GLOW_END, INTRO
@@ -65,6 +65,7 @@ class Stage(QWidget):
         # The overlay over moving video, painted once per view change and blitted per frame.
         self._overlay_layer: QPixmap | None = None
         self._overlay_key: tuple[object, ...] | None = None
+        self._overlay_areas: list[QRectF] = []
         # Extrapolates the reveal's age between the app's updates, for a smooth entrance.
         self._since_view = QElapsedTimer()
         self._since_view.start()
@@ -232,16 +233,14 @@ class Stage(QWidget):
             layer.fill(Qt.GlobalColor.transparent)
             layer_painter = QPainter(layer)
             try:
-                overlay.paint(layer_painter, fr, view, notice=False)
+                areas = overlay.paint(layer_painter, fr, view, notice=False)
             finally:
                 layer_painter.end()
             self._overlay_layer, self._overlay_key = layer, key
-        # Only the bar and the badge row hold pixels; blending the transparent rest of a
-        # full-screen layer would cost more than the overlay itself.
-        badges = QRectF(0, 0, fr.width, fr.badges_top + BADGE_ROW * fr.u)
-        for area in (badges, fr.bar):
-            if area is None or area.isEmpty():
-                continue
+            self._overlay_areas = areas
+        # Only the bar, the announcement and the badges hold pixels; blending the transparent
+        # rest of a full-screen layer would cost more than the overlay itself.
+        for area in self._overlay_areas:
             # Whole pixels (a fractional edge would resample the row it cuts through), and one
             # more all round: sprites are blitted snapped to whole pixels.
             area = QRectF(area.toAlignedRect().adjusted(-1, -1, 1, 1)).intersected(fr.full)

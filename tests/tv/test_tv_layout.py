@@ -8,6 +8,7 @@ box, size and colour), not guessed from pixels.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QRectF, QSize
@@ -16,6 +17,7 @@ from tvcases import SIZE_IDS, SIZES, Case, load_config, scene_cases
 
 from kiosk.core import paths
 from kiosk.core.config import Config, Display, Theme
+from kiosk.core.view import Badge
 from kiosk.stage import drawn
 from kiosk.stage.window import Stage
 
@@ -156,3 +158,32 @@ def test_the_themes_logo_and_background_picture_keep_every_text_whole(qtbot, cas
         fr = themed.frame_for(*size)
         assert all(fr.safe.adjusted(-1, -1, 1, 1).contains(t.rect) for t in record.texts)
         assert not record.dropped and not any(t.cut for t in record.texts)
+
+
+def test_over_moving_video_the_announcement_and_every_badge_row_reach_the_screen(qtbot,
+                                                                                  cases):
+    """Over the stream the overlay is copied from a layer, area by area: none may be missed."""
+    view = cases["live-video"].view
+    badges = tuple(Badge(f"BADGE NUMBER {n}", "warn") for n in range(5))  # two rows
+    view = replace(view, announcement="Doors close at 23:45: the concert goes on outside",
+                   badges=badges)
+    stage = Stage()
+    qtbot.addWidget(stage)
+    stage.resize(540, 960)
+    with qtbot.waitExposed(stage):
+        stage.show()
+    video = QImage(QSize(540, 960), QImage.Format.Format_RGB32)
+    video.fill(QColor("#2080ff"))
+    stage.set_frame(video)
+    stage.set_view(view)
+    qtbot.waitUntil(lambda: not stage.transition_active())
+    stage.repaint()
+    assert stage._overlay_layer is not None, "the layer path was not taken"
+    shown = stage.screen().grabWindow(stage.winId()).toImage().convertToFormat(
+        QImage.Format.Format_RGB32)
+    direct = stage.render_image(QSize(540, 960)).convertToFormat(QImage.Format.Format_RGB32)
+    # (Blending via a layer rounds a little differently: a few levels apart is the same.)
+    bad = sum(1 for y in range(0, 960, 3) for x in range(0, 540, 3)
+              if max(abs((shown.pixel(x, y) >> s & 255) - (direct.pixel(x, y) >> s & 255))
+                     for s in (0, 8, 16)) > 24)
+    assert bad < 60, f"{bad} sampled pixels differ"
