@@ -15,9 +15,10 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton, format_time, get_timezone_location
 from babel.messages.mofile import write_mo
@@ -203,7 +204,14 @@ def language(code: str) -> Language:
     if known is None:
         raise KeyError(code)
     info = KNOWN[known]
-    return Language(info, _translations(info.directory))
+    chosen = Language(info, _translations(info.directory))
+    # Babel reads its locale data on first use (20-30 ms): do it now, at start-up, not on the
+    # GUI thread in the middle of the event (the bilingual bar's first switch stalled on it).
+    sample = datetime(2021, 2, 6, 15, 0, tzinfo=UTC)
+    chosen.day(sample, UTC)
+    chosen.time(sample, UTC)
+    chosen.city(ZoneInfo("Europe/Moscow"))
+    return chosen
 
 
 def catalogue_path(directory: str) -> Path:
