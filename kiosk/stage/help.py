@@ -71,7 +71,8 @@ def _row(keys: str, description: str, x: float, width: float, keys_w: float,
          u: float) -> Piece:
     px = 2.3 * u
     key = text.block(keys, px, keys_w, bold=True)
-    said = text.block(description, px, width - keys_w - 3 * u, max_lines=2)
+    # Up to four lines: a long description in a narrow (portrait) card wraps, never cut.
+    said = text.block(description, px, width - keys_w - 3 * u, max_lines=4)
     height = max(key.height, said.height) + 0.9 * u
 
     def paint(painter: QPainter, top: float) -> None:

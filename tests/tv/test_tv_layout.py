@@ -28,6 +28,11 @@ OVERLAY_MIN = 0.035  # of the screen's height (of its width, turned to portrait)
 CONFIGS = {
     "builtin": {},
     "longest titles": {"long_titles": True},
+    # Every shipped language (the built-in event carries English and Belarusian texts; the
+    # kiosk's own words come from each catalogue), and the bilingual bar stacked.
+    **{f"builtin, {code}": {"languages": (code,)}
+       for code in ("be", "be-Latn", "ru", "uk", "pl", "lt", "de")},
+    "builtin, be + de": {"languages": ("be", "de")},
 }
 
 
