@@ -7,13 +7,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage
-from tvcases import Case, load_config, scene_cases
+from tvcases import Case, load_config, render, scene_cases
 
 from kiosk.core import palette
 from kiosk.core.config import Config, Display, Theme
-from kiosk.stage import drawn
 from kiosk.stage.window import Stage
 
 SIZE = (1280, 720)
@@ -39,14 +38,8 @@ def cases(config) -> dict[str, Case]:
 
 
 def worst_contrast(stage: Stage, case: Case, video: str) -> list[tuple[float, str]]:
-    frame = None
-    if case.video:
-        frame = QImage(QSize(*SIZE), QImage.Format.Format_RGB32)
-        frame.fill(QColor(video))
-    stage.set_frame(frame)
-    stage.set_view(case.view)
-    with drawn.recording(hide_text=True) as record:
-        behind = stage.render_image(QSize(*SIZE)).convertToFormat(QImage.Format.Format_RGB32)
+    image, record = render(stage, case, SIZE, hide_text=True, video=video)
+    behind = image.convertToFormat(QImage.Format.Format_RGB32)
     found = []
     for text in record.texts:
         if case.view.help is not None and text.part != "help":

@@ -13,12 +13,11 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QColor, QImage
-from tvcases import SIZE_IDS, SIZES, Case, load_config, scene_cases
+from tvcases import SIZE_IDS, SIZES, Case, load_config, render, scene_cases
 
 from kiosk.core import paths
 from kiosk.core.config import Config, Display, Theme
 from kiosk.core.view import Badge
-from kiosk.stage import drawn
 from kiosk.stage.window import Stage
 
 TOLERANCE = 0.5  # pixels: boxes are measured in fractions, pictures are whole pixels
@@ -45,19 +44,6 @@ def tv_config(request) -> Iterator[Config]:
 def cases(tv_config, qapp) -> dict[str, Case]:
     del qapp
     return scene_cases(tv_config)
-
-
-def render(stage: Stage, case: Case, size: tuple[int, int], *, hide_text: bool = False,
-           video: str = "#ffffff") -> tuple[QImage, drawn.Record]:
-    frame = None
-    if case.video:
-        frame = QImage(QSize(*size), QImage.Format.Format_RGB32)
-        frame.fill(QColor(video))
-    stage.set_frame(frame)
-    stage.set_view(case.view)
-    with drawn.recording(hide_text=hide_text) as record:
-        image = stage.render_image(QSize(*size))
-    return image, record
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """What the TV tests look at: configs (the built-in event, with every kind of slide and a
 laureate to reveal; and the same with the longest titles the schema allows), the views of
-every scene, and the screen sizes."""
+every scene, the screen sizes, and the stage's picture of a view with its text recorded."""
 
 from __future__ import annotations
 
@@ -8,12 +8,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor, QImage
+
 from kiosk.core import director, paths
 from kiosk.core.config import Config, Laureate, Slide, award_key, load
 from kiosk.core.director import Health, Hold, Scene, State
 from kiosk.core.i18n import choose
 from kiosk.core.programme import at
 from kiosk.core.view import View, compose, loop_entries
+from kiosk.stage import drawn
+from kiosk.stage.window import Stage
 
 # A TV of each common size, and a screen turned to portrait.
 SIZES = [(1280, 720), (1920, 1080), (3840, 2160), (1080, 1920)]
@@ -120,3 +125,18 @@ def scene_cases(config: Config) -> dict[str, Case]:
         Scene.AWARDS, when, revealed=revealed, revealed_at=when - timedelta(seconds=3))))
     cases["help"] = Case(view_at(config, instant("18:20"), State(help=True)))
     return cases
+
+
+def render(stage: Stage, case: Case, size: tuple[int, int], *, hide_text: bool = False,
+           video: str = "#ffffff") -> tuple[QImage, drawn.Record]:
+    """The stage's picture of ``case`` at ``size`` (over a video of one colour when the scene
+    shows the stream), with every text it drew recorded."""
+    frame = None
+    if case.video:
+        frame = QImage(QSize(*size), QImage.Format.Format_RGB32)
+        frame.fill(QColor(video))
+    stage.set_frame(frame)
+    stage.set_view(case.view)
+    with drawn.recording(hide_text=hide_text) as record:
+        image = stage.render_image(QSize(*size))
+    return image, record
