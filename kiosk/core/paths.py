@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
@@ -33,24 +34,23 @@ def assets() -> Path:
 
 def state_dir() -> Path:
     """Per-user state (the last good config); WATCHPARTY_KIOSK_STATE overrides it."""
-    override = os.environ.get("WATCHPARTY_KIOSK_STATE")
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+    return _user_folder("WATCHPARTY_KIOSK_STATE", platformdirs.user_state_dir)
 
 
 def cache_dir() -> Path:
     """Per-user cache: the organisers' feeds and their pictures, kept for offline starts.
     WATCHPARTY_KIOSK_CACHE overrides it."""
-    override = os.environ.get("WATCHPARTY_KIOSK_CACHE")
-    if override:
-        return Path(override)
-    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    return _user_folder("WATCHPARTY_KIOSK_CACHE", platformdirs.user_cache_dir)
 
 
 def log_dir() -> Path:
     """Per-user logs: rotating kiosk logs and crash reports. WATCHPARTY_KIOSK_LOGS overrides it."""
-    override = os.environ.get("WATCHPARTY_KIOSK_LOGS")
+    return _user_folder("WATCHPARTY_KIOSK_LOGS", platformdirs.user_log_dir)
+
+
+def _user_folder(variable: str, default: Callable[..., str]) -> Path:
+    """The folder the environment ``variable`` names, else platformdirs' ``default`` one."""
+    override = os.environ.get(variable)
     if override:
         return Path(override)
-    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    return Path(default(APP_NAME, appauthor=False))
