@@ -94,6 +94,7 @@ class Kiosk(QObject):
         self.stage.set_look(config.theme, config.display)
         self.editor = MessageEditor(self.stage)
         self.view: View | None = None
+        self.moment: Moment | None = None  # where the programme stood at the latest refresh
         self._decision: Decision | None = None
         self._scene_since: datetime | None = None
         self._status: tuple[str, str] | None = None
@@ -193,7 +194,7 @@ class Kiosk(QObject):
             self.log.write("hold_ended", now, scene=self.state.hold.scene.value
                            if self.state.hold else "")
             self.state = expired
-        moment = at(self.running(), now)
+        moment = self.moment = at(self.running(), now)
         decision = director.decide(self.state, moment, self.health)
         if self._decision is None or decision.scene is not self._decision.scene:
             self._scene_since = now

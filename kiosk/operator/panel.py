@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from kiosk.core.actions import Action
 from kiosk.core.director import Scene
 from kiosk.core.i18n import N_, Language
-from kiosk.core.programme import at
 
 # The preview refreshes this often while it shows live video (else on every view change).
 PREVIEW_MS = 200
@@ -52,6 +51,10 @@ SCENE_NAMES = {
 }
 HEADINGS = (N_("WHAT THE HALL SEES"), N_("NOW"), N_("NEXT"), N_("STREAM"), N_("FEEDS"),
             N_("KEYS"), N_("LATEST"))
+# The buttons whose scene is on the stage are marked.
+BUTTON_SCENES = {Action.LIVE: Scene.LIVE, Action.SLIDES: Scene.SLIDES,
+                 Action.AWARDS: Scene.AWARDS, Action.COUNTDOWN: Scene.COUNTDOWN,
+                 Action.BLACKOUT: Scene.BLACKOUT}
 RECENT_LINES = 8
 STYLE = """
 QWidget#operator { background: #10151f; color: #e8ecf2; }
@@ -189,10 +192,10 @@ class OperatorPanel(QWidget):
     def refresh(self) -> None:
         """Read everything again from the kiosk (it calls this on every view change)."""
         kiosk = self.kiosk
-        view = kiosk.view
-        if view is None:
+        view, moment = kiosk.view, kiosk.moment
+        if view is None or moment is None:
             return
-        now: datetime = kiosk.clock()
+        now: datetime = moment.now
         zone = kiosk.config.venue.timezone
         state = kiosk.state
         lang = self._lang()
@@ -218,7 +221,6 @@ class OperatorPanel(QWidget):
                                          late_minutes).format(minutes=late_minutes)
                            if late_minutes >= 1 else lang.gettext("On time"))
         overlay = view.overlay
-        moment = at(kiosk.running(), now)
         current, upcoming = moment.current, moment.next
         scene_name = lang.gettext(SCENE_NAMES[view.scene])
         self.now.setText(lang.pick(current.title) if current else
@@ -254,12 +256,9 @@ class OperatorPanel(QWidget):
         self.notice.setVisible(bool(problems))
         self.log.setText("\n".join(_log_line(r, zone) for r in kiosk.log.recent(RECENT_LINES)))
         for action, button in self.buttons.items():
-            current_scene = {Action.LIVE: Scene.LIVE, Action.SLIDES: Scene.SLIDES,
-                             Action.AWARDS: Scene.AWARDS, Action.COUNTDOWN: Scene.COUNTDOWN,
-                             Action.BLACKOUT: Scene.BLACKOUT}.get(action)
-            current = current_scene is view.scene
-            if button.property("current") != current:
-                button.setProperty("current", current)
+            shown = BUTTON_SCENES.get(action) is view.scene
+            if button.property("current") != shown:
+                button.setProperty("current", shown)
                 button.style().unpolish(button)
                 button.style().polish(button)
         if self.isVisible():
