@@ -378,15 +378,14 @@ def _run(options: argparse.Namespace) -> int:
         problems = (*problems, "SAFE MODE after repeated crashes: no video and no feeds. "
                                "Restart the kiosk to try again; the crash reports are in "
                                f"{paths.log_dir()}")
-    from kiosk.core.screens import ScreenInfo, place
+    from kiosk.display import placement
 
     # The TV: --screen, else the config's venue.screen, else the screen that is not the
     # laptop's. kiosk.display keeps it so when screens come and go.
     wanted = str(options.screen) if options.screen is not None else config.venue.screen
-    screens = app.screens()
-    placement = place([ScreenInfo(s.name(), s is app.primaryScreen()) for s in screens], wanted)
-    screen = screens[placement.stage] if placement.stage >= 0 else None
-    if options.screen is not None and placement.stage != options.screen:
+    screens, where = placement(app, wanted)
+    screen = screens[where.stage] if where.stage >= 0 else None
+    if options.screen is not None and where.stage != options.screen:
         print(f"--screen {options.screen}: there are {len(screens)} screen(s); the stage "
               f"goes to {screen.name() if screen else 'none'} until it is there",
               file=sys.stderr)

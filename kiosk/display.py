@@ -12,11 +12,18 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 
-from kiosk.core.screens import ScreenInfo, place
+from kiosk.core.screens import Placement, ScreenInfo, place
 from kiosk.platform.windows import bring_to_front
 
 # Screens come and go in bursts (an output off, then its mode set): act once it settles.
 SETTLE_MS = 400
+
+
+def placement(app: QGuiApplication, wanted: str = "") -> tuple[list[QScreen], Placement]:
+    """The application's screens and where the stage and the host's window go on them."""
+    screens = list(app.screens())
+    primary = app.primaryScreen()
+    return screens, place([ScreenInfo(s.name(), s is primary) for s in screens], wanted)
 
 
 class Displays(QObject):
@@ -42,13 +49,11 @@ class Displays(QObject):
 
     def arrange(self) -> None:
         """Put the stage and the host's window where they belong now."""
-        screens = list(self.app.screens())
-        primary = self.app.primaryScreen()
-        placement = place([ScreenInfo(s.name(), s is primary) for s in screens], self.wanted)
-        if placement.stage < 0:
+        screens, where = placement(self.app, self.wanted)
+        if where.stage < 0:
             return  # no screen at all for a moment: wait for one to come back
-        target = screens[placement.stage]
-        operator = screens[placement.operator] if placement.operator is not None else None
+        target = screens[where.stage]
+        operator = screens[where.operator] if where.operator is not None else None
         moved = target is not self.stage_screen
         self.stage_screen = target
         if self.operator is not None:

@@ -1135,14 +1135,13 @@ def _check_fonts(run: _Run) -> Iterator[Finding]:
 
 
 def _check_screens(run: _Run) -> Iterator[Finding]:
-    from kiosk.core.screens import ScreenInfo, place
+    from kiosk.display import placement as place_windows
 
     app = run.app
-    screens = list(app.screens())
-    primary = app.primaryScreen()
     wanted = getattr(run.config.venue, "screen", "") if run.config is not None else ""
     # The very choice `run` makes: the TV, and where the operator window goes.
-    placement = place([ScreenInfo(s.name(), s is primary) for s in screens], wanted)
+    screens, placement = place_windows(app, wanted)
+    primary = app.primaryScreen()
 
     def describe(i: int, screen: Any) -> str:
         size = screen.size()
