@@ -169,8 +169,7 @@ class FeedService(QObject):
         watchdog = QTimer(self)
         watchdog.setSingleShot(True)
         watchdog.timeout.connect(lambda: self._on_watchdog_timeout(job))
-        seconds = limit if limit is not None else (
-            self.limits.total_timeout + self.limits.read_timeout + self.watchdog_margin)
+        seconds = limit if limit is not None else self._request_time() + self.watchdog_margin
         watchdog.start(int(seconds * 1000))
         self._jobs[job] = (index, watchdog)
 
@@ -201,9 +200,8 @@ class FeedService(QObject):
         entry = self._jobs.get(job)
         if entry is None:
             return
-        index = entry[0]
-        seconds = round(self.limits.total_timeout + self.limits.read_timeout
-                        + self.watchdog_margin, 1)
+        index, watchdog = entry
+        seconds = round(watchdog.interval() / 1000, 1)
         # The stuck thread keeps its session; the next job gets a fresh one.
         self._sessions.pop(self.base.feeds[index].url if index >= 0 else "pictures", None)
         self._on_worker_done(job, Outcome(Result.FAILED, datetime.now(UTC),
@@ -262,6 +260,10 @@ class FeedService(QObject):
                                              shrink=shrink_image_bytes)
             return Outcome(Result.UNCHANGED, datetime.now(UTC), warnings=tuple(warnings))
 
-        per_picture = limits.total_timeout + limits.read_timeout
-        self._pictures_job = self._spawn(PICTURES, work,
-                                         limit=per_picture * len(urls) + self.watchdog_margin)
+        self._pictures_job = self._spawn(
+            PICTURES, work, limit=self._request_time() * len(urls) + self.watchdog_margin)
+
+    def _request_time(self) -> float:
+        """The longest one request may take under the fetch limits (a read may start just
+        before the total timeout and run its whole read timeout)."""
+        return self.limits.total_timeout + self.limits.read_timeout
