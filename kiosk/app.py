@@ -21,6 +21,7 @@ from kiosk.core.eventlog import EventLog
 from kiosk.core.i18n import Languages, choose
 from kiosk.core.programme import Moment, Programme, at
 from kiosk.core.view import (
+    HEALTH_WORDS,
     PROMPT,
     View,
     compose,
@@ -403,22 +404,32 @@ class Kiosk(QObject):
         return ""
 
     def _diagnostics(self) -> tuple[tuple[str, str], ...]:
-        rows = [("Stream", self._stream_status or "no stream (placeholder)"),
-                ("Health", self.health.value)]
+        """The diagnostics card's rows (label, value), in the kiosk's language."""
+        lang = self.languages.primary
+        rows = [(lang.gettext("Stream"),
+                 lang.say(self._stream_status) or lang.gettext("no stream (placeholder)")),
+                (lang.gettext("Health"), lang.gettext(HEALTH_WORDS[self.health]))]
         stats = self._stats
         if stats is not None:
             rows += [
-                ("Player", f"{stats.state} · {stats.host or 'no source'}"),
-                ("Input", f"{stats.input_kbps / 1000:.2f} Mb/s"),
-                ("Frames", f"{stats.frames_displayed} shown by libVLC · "
-                           f"{stats.frames_lost} lost · {stats.frames_delivered} delivered"),
-                ("Reconnects", str(stats.reconnects)),
+                (lang.gettext("Player"), f"{stats.state} · "
+                                         f"{stats.host or lang.gettext('no source')}"),
+                (lang.gettext("Input"), lang.gettext("{rate} Mb/s").format(
+                    rate=lang.number(stats.input_kbps / 1000, 2))),
+                # TRANSLATORS: frame counts on the diagnostics card; libVLC is the video player.
+                (lang.gettext("Frames"), lang.gettext(
+                    "{shown} shown by libVLC · {lost} lost · {delivered} delivered").format(
+                        shown=stats.frames_displayed, lost=stats.frames_lost,
+                        delivered=stats.frames_delivered)),
+                (lang.gettext("Reconnects"), str(stats.reconnects)),
             ]
         if self.last_note:
-            rows.append(("Last event", self.last_note))
+            rows.append((lang.gettext("Last event"), lang.say(self.last_note)))
         if self.feeds is not None:
-            rows += [("Feed", line) for line in self.feeds.lines(self.config.venue.timezone)]
-        rows.append(("Sound", self.sound.badge().lower()))
+            feed = lang.gettext("Feed")
+            rows += [(feed, lang.say(line))
+                     for line in self.feeds.lines(self.config.venue.timezone)]
+        rows.append((lang.gettext("Sound"), self.sound.badge(lang).lower()))
         return tuple(rows)
 
     def _install_shortcuts(self) -> None:

@@ -28,6 +28,7 @@ from kiosk.core.config import Config
 from kiosk.core.feedcache import FeedCache
 from kiosk.core.feedpoll import DEFAULT_LIMITS, Outcome, Result
 from kiosk.core.fetch import Limits, make_session, poll_delay
+from kiosk.core.i18n import Words
 from kiosk.stage.images import check_image_bytes, shrink_image_bytes
 
 # The first look, soon after start-up (the cached copies are already in force by then).
@@ -205,7 +206,8 @@ class FeedService(QObject):
         # The stuck thread keeps its session; the next job gets a fresh one.
         self._sessions.pop(self.base.feeds[index].url if index >= 0 else "pictures", None)
         self._on_worker_done(job, Outcome(Result.FAILED, datetime.now(UTC),
-                                          reason=f"no complete answer within {seconds} s"))
+                                          reason=Words("no complete answer within {seconds} s",
+                                                       seconds=format(seconds, "g"))))
 
     def _on_worker_done(self, job: int, outcome: Outcome) -> None:
         entry = self._forget(job)
@@ -214,7 +216,7 @@ class FeedService(QObject):
         index = entry[0]
         if index == PICTURES:
             self.picture_warnings = outcome.warnings or (
-                (f"the pictures: {outcome.reason}",) if outcome.reason else ())
+                (Words("the pictures: {reason}", reason=outcome.reason),) if outcome.reason else ())
             self._set_config(feedpoll.effective(self.base, self.statuses, self.cache))
             self.looked.emit(index, outcome)
             return

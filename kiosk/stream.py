@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from kiosk.core import paths
 from kiosk.core.config import Config
 from kiosk.core.director import Health
+from kiosk.core.i18n import N_, Words
 from kiosk.core.media import PlayableMedia
 from kiosk.core.resolve import Resolution, SourceKind, Status, classify, poll_delay, refresh_at
 
@@ -36,7 +37,8 @@ class StreamController(QObject):
     """Keeps the player fed with a playable address for the configured source."""
 
     health_changed = Signal(object)  # Health
-    status_changed = Signal(str)  # one line for the host: what the stream is doing
+    # One line for the host: what the stream is doing (Words: said in the kiosk's language).
+    status_changed = Signal(object)
 
     def __init__(
         self,
@@ -59,7 +61,7 @@ class StreamController(QObject):
         self.wall = wall
         self.rng = rng or random.Random()
         self.health = Health.STARTING
-        self.status = "starting"
+        self.status: str = Words("starting")
         self.resolution: Resolution | None = None
         self._player_health = Health.STARTING
         self._timer = QTimer(self)
@@ -82,13 +84,14 @@ class StreamController(QObject):
             self._set(problem, Health.OFFLINE)
             return
         if self.kind is SourceKind.YOUTUBE:
-            self._set("resolving the YouTube address", Health.STARTING)
+            self._set(Words("resolving the YouTube address"), Health.STARTING)
             self.resolver.resolve(self.source)
             return
         live = self.kind is not SourceKind.FILE
         media = PlayableMedia(url=self.source, options=(), live=live, loop=self.demo,
                               title="demo clip" if self.demo else self.source)
-        self._set("demo clip" if self.demo else f"playing {self.source}", Health.STARTING)
+        self._set(Words("demo clip") if self.demo
+                  else Words("playing {source}", source=self.source), Health.STARTING)
         self.player.play(media)
 
     def set_config(self, config: Config) -> None:
@@ -122,16 +125,18 @@ class StreamController(QObject):
         if not playable and self._still_playing():
             # A renewal came back without an address (a rate limit, a bot check) while the
             # current one still plays: keep the hall on the stream and ask again soon.
-            self._set(f"could not renew the address ({resolution.reason or status.name}); "
-                      "still playing the current one", Health.PLAYING)
+            self._set(Words("could not renew the address ({reason}); still playing the "
+                            "current one", reason=resolution.reason or status.name),
+                      Health.PLAYING)
             self._wait(min(RESOLVE_RETRY, poll_delay(resolution, now, self.rng)))
             return
         if playable:
             assert resolution.url is not None
             self._waiting = False
-            what = {Status.LIVE: "live", Status.POST_LIVE: "the recording"}.get(status,
-                                                                               "a video")
-            self._set(f"YouTube: {what}, {resolution.height or '?'}p", self._player_health)
+            what = {Status.LIVE: N_("YouTube: live, {height}p"),
+                    Status.POST_LIVE: N_("YouTube: the recording, {height}p")}.get(
+                        status, N_("YouTube: a video, {height}p"))
+            self._set(Words(what, height=resolution.height or "?"), self._player_health)
             self.player.play(PlayableMedia(url=resolution.url, options=resolution.options,
                                            live=status is Status.LIVE, loop=False,
                                            title=resolution.title))
@@ -141,27 +146,30 @@ class StreamController(QObject):
             return
         self._waiting = True
         self.player.stop()
-        ended = ("the live stream has ended (playing its recording is switched off)"
+        ended = (Words("YouTube: the live stream has ended (playing its recording is switched "
+                       "off)")
                  if not self.config.stream.allow_recording
-                 else "the live stream has ended; its recording is not playable yet")
+                 else Words("YouTube: the live stream has ended; its recording is not playable "
+                            "yet"))
         reasons = {
-            Status.UPCOMING: "YouTube: the stream has not started yet",
-            Status.POST_LIVE: f"YouTube: {ended}",
-            Status.NOT_LIVE: "YouTube: nothing is live at this address yet",
-            Status.UNAVAILABLE: f"YouTube: unavailable ({resolution.reason or 'no reason given'})",
+            Status.UPCOMING: Words("YouTube: the stream has not started yet"),
+            Status.POST_LIVE: ended,
+            Status.NOT_LIVE: Words("YouTube: nothing is live at this address yet"),
+            Status.UNAVAILABLE: Words("YouTube: unavailable ({reason})",
+                                      reason=resolution.reason or Words("no reason given")),
         }
         health = Health.STARTING if status is Status.UPCOMING else Health.OFFLINE
-        self._set(reasons.get(status, "YouTube: not playable"), health)
+        self._set(reasons.get(status, Words("YouTube: not playable")), health)
         self._wait(poll_delay(resolution, now, self.rng))
 
     def _on_resolver_failed(self, reason: str) -> None:
         if self._still_playing():
-            self._set(f"could not renew the address ({reason}); still playing the current one",
-                      Health.PLAYING)
+            self._set(Words("could not renew the address ({reason}); still playing the "
+                            "current one", reason=reason), Health.PLAYING)
             self._wait(RESOLVE_RETRY * self.rng.uniform(0.8, 1.2))
             return
         self._waiting = True
-        self._set(f"cannot resolve the stream: {reason}", Health.OFFLINE)
+        self._set(Words("cannot resolve the stream: {reason}", reason=reason), Health.OFFLINE)
         self._wait(RESOLVE_RETRY * self.rng.uniform(0.8, 1.2))
 
     def _on_timer_timeout(self) -> None:
@@ -173,7 +181,7 @@ class StreamController(QObject):
 
     def _on_player_source_expired(self) -> None:
         if self.kind is SourceKind.YOUTUBE:
-            self._set("the stream stopped; asking YouTube for a fresh address",
+            self._set(Words("the stream stopped; asking YouTube for a fresh address"),
                       Health.RECONNECTING)
             self.resolver.resolve(self.source)
 

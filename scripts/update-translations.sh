@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Re-extract the kiosk's own words (every N_, gettext, ngettext and pgettext in kiosk/) into
-# kiosk/locale/watchparty-kiosk.pot and merge them into each language's catalogue: a new word
-# comes in untranslated and a changed one is marked fuzzy, and tests/i18n fails until a
-# translator has seen to them. The kiosk reads the .po files themselves (compiled in memory).
+# Re-extract the kiosk's own words (every N_, Words, gettext, ngettext and pgettext in
+# kiosk/) into kiosk/locale/watchparty-kiosk.pot and merge them into each language's
+# catalogue: a new word comes in untranslated (or with a fuzzy guess) and a changed one is
+# marked fuzzy, and tests/i18n fails until a translator has seen to them. The kiosk reads
+# the .po files themselves (compiled in memory).
 #
 #   scripts/update-translations.sh            (./dev translations)
 #   scripts/update-translations.sh init CODE  a new language's catalogue, e.g. init fr
@@ -12,7 +13,7 @@ PYBABEL=.venv/bin/pybabel
 LOCALE=kiosk/locale
 POT=$LOCALE/watchparty-kiosk.pot
 
-"$PYBABEL" -q extract -F babel.cfg -k N_ -k gettext -k ngettext:1,2 -k pgettext:1c,2 \
+"$PYBABEL" -q extract -F babel.cfg -k N_ -k Words -k gettext -k ngettext:1,2 -k pgettext:1c,2 \
     --add-comments=TRANSLATORS: --add-location=file --sort-by-file --no-wrap \
     --project=watchparty-kiosk --copyright-holder="watchparty-kiosk developers" \
     -o "$POT" kiosk

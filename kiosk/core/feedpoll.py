@@ -25,6 +25,7 @@ from kiosk.core.errors import ConfigInvalid
 from kiosk.core.feedcache import CachedDocument, FeedCache
 from kiosk.core.feeds import FeedDocument, merge, parse_feed
 from kiosk.core.fetch import FetchError, Limits, fetch, sniff_image
+from kiosk.core.i18n import At, Words
 
 # Checks a downloaded picture by decoding it; returns None when it is good, else the reason.
 ImageCheck = Callable[[bytes], "str | None"]
@@ -110,7 +111,7 @@ def poll(source: FeedSource, base: Config, session: requests.Session, cache: Fee
     try:
         fetched = fetch(session, source.url, limits=limits)
     except FetchError as exc:
-        return Outcome(Result.FAILED, clock(), reason=str(exc))
+        return Outcome(Result.FAILED, clock(), reason=exc.reason)
 
     def counted(outcome: Outcome) -> Outcome:
         return dataclasses.replace(outcome, bytes_received=fetched.bytes_received,
@@ -197,12 +198,14 @@ def fetch_images(urls: Iterable[str], session: requests.Session, cache: FeedCach
     """Download and cache each picture that decodes; returns a line per one that could not be
     used (a copy cached earlier stays in use). ``shrink`` may make a picture smaller than
     any TV needs before it is kept (decoding it later then costs the screen less)."""
-    problems = []
+    problems: list[str] = []
     for url in urls:
         problem = _fetch_image(url, session, cache, limits, check_image, shrink)
         if problem:
-            kept = " (the copy from before stays)" if cache.has_image(url) else ""
-            problems.append(f"picture {url}: {problem}{kept}")
+            problems.append(
+                Words("picture {url}: {problem} (the copy from before stays)", url=url,
+                      problem=problem) if cache.has_image(url)
+                else Words("picture {url}: {problem}", url=url, problem=problem))
     return problems
 
 
@@ -212,15 +215,16 @@ def _fetch_image(url: str, session: requests.Session, cache: FeedCache, limits: 
     try:
         fetched = fetch(session, url, limits=limits, max_bytes=limits.max_image_bytes)
     except FetchError as exc:
-        return str(exc)
+        return exc.reason
     if fetched.not_modified and cache.has_image(url):
         return ""
     kind = sniff_image(fetched.body)
     if kind is None:
-        what = fetched.content_type or "unknown content"
-        return f"not a picture ({what})"
+        return Words("not a picture ({what})",
+                     what=fetched.content_type or Words("unknown content"))
     if kind not in RASTER:
-        return f"{kind.upper()} pictures must be local files; publish a PNG or JPEG"
+        return Words("{kind} pictures must be local files; publish a PNG or JPEG",
+                     kind=kind.upper())
     if check_image is not None:
         problem = check_image(fetched.body)
         if problem:
@@ -228,7 +232,7 @@ def _fetch_image(url: str, session: requests.Session, cache: FeedCache, limits: 
     try:
         cache.save_image(url, shrink(fetched.body) if shrink is not None else fetched.body)
     except OSError as exc:
-        return f"could not be cached: {exc.strerror or exc}"
+        return Words("could not be cached: {error}", error=exc.strerror or exc)
     return ""
 
 
@@ -306,29 +310,35 @@ def with_cached_images(config: Config, cache: FeedCache) -> Config:
 
 def status_line(status: FeedStatus, zone: tzinfo, now: datetime | None = None) -> str:
     """``updated 18:42`` or ``offline since 18:40`` (venue time; with the day when it was not
-    today), plus why, for the host."""
+    today), plus why, for the host: ``Words``, said in the kiosk's language where shown."""
     name = feed_name(status.source)
-    today = (now or datetime.now(UTC)).astimezone(zone).date()
+    today = now or datetime.now(UTC)
 
-    def when(instant: datetime) -> str:
-        local = instant.astimezone(zone)
-        return (f"{local:%H:%M}" if local.date() == today
-                else f"{local:%a} {local.day} {local:%b %H:%M}")
+    def when(instant: datetime) -> At:
+        return At(instant, zone, today)
 
+    kept = status.updated_at is not None and status.document is not None
     if status.offline_since is not None:
-        line = f"{name}: offline since {when(status.offline_since)} ({status.reason})"
-        if status.updated_at is not None and status.document is not None:
-            line += f"; showing the copy from {when(status.updated_at)}"
-        return line
+        if kept:
+            assert status.updated_at is not None
+            return Words("{name}: offline since {time} ({reason}); showing the copy from "
+                         "{kept}", name=name, time=when(status.offline_since),
+                         reason=status.reason, kept=when(status.updated_at))
+        return Words("{name}: offline since {time} ({reason})", name=name,
+                     time=when(status.offline_since), reason=status.reason)
     if status.rejected_digest:
-        kept = (f"; the copy from {when(status.updated_at)} stays"
-                if status.updated_at is not None and status.document is not None else "")
-        return f"{name}: new version rejected: {status.rejected_reason}{kept}"
+        if kept:
+            assert status.updated_at is not None
+            return Words("{name}: new version rejected: {reason}; the copy from {kept} stays",
+                         name=name, reason=status.rejected_reason,
+                         kept=when(status.updated_at))
+        return Words("{name}: new version rejected: {reason}", name=name,
+                     reason=status.rejected_reason)
     if status.updated_at is not None:
-        return f"{name}: updated {when(status.updated_at)}"
+        return Words("{name}: updated {time}", name=name, time=when(status.updated_at))
     if status.reason:
-        return f"{name}: {status.reason}"
-    return f"{name}: waiting for the first answer"
+        return Words("{name}: {reason}", name=name, reason=status.reason)
+    return Words("{name}: waiting for the first answer", name=name)
 
 
 def problem_lines(statuses: Iterable[FeedStatus], zone: tzinfo,
@@ -338,8 +348,11 @@ def problem_lines(statuses: Iterable[FeedStatus], zone: tzinfo,
     for status in statuses:
         if status.offline_since is not None or status.rejected_digest or (
                 status.reason and status.updated_at is None):
-            lines.append("Feed " + status_line(status, zone, now))
-        lines.extend(f"Feed {feed_name(status.source)}: {w}" for w in status.warnings)
+            # TRANSLATORS: {line} is a feed's state, "example.org/feed.yaml: offline since…".
+            lines.append(Words("Feed {line}", line=status_line(status, zone, now)))
+        lines.extend(Words("Feed {line}", line=Words("{name}: {reason}",
+                                                     name=feed_name(status.source), reason=w))
+                     for w in status.warnings)
     return tuple(lines)
 
 

@@ -34,6 +34,7 @@ from cachecontrol.heuristics import BaseHeuristic
 from cachecontrol.serialize import Serializer
 
 from kiosk import __version__
+from kiosk.core.i18n import Words
 
 if TYPE_CHECKING:
     from requests import PreparedRequest
@@ -64,7 +65,13 @@ class Limits:
 
 
 class FetchError(Exception):
-    """A fetch that brought nothing usable; ``str()`` is a short reason for the host."""
+    """A fetch that brought nothing usable; ``reason`` (and ``str()``) is a short reason for
+    the host (``Words``, said in the kiosk's language where it is shown)."""
+
+    @property
+    def reason(self) -> str:
+        first = self.args[0] if self.args else ""
+        return first if isinstance(first, str) else str(first)
 
 
 @dataclass(frozen=True)
@@ -181,7 +188,7 @@ def _check_status(response: requests.Response) -> None:
     if status == 304:
         # A 304 to a request without validators (or the kept copy vanished in between):
         # there is nothing to reuse.
-        raise FetchError("HTTP 304 Not Modified, but no copy is kept")
+        raise FetchError(Words("HTTP 304 Not Modified, but no copy is kept"))
     if not 200 <= status < 300:
         phrase = response.reason or _phrase(status)
         raise FetchError(f"HTTP {status} {phrase}".rstrip())
@@ -191,7 +198,7 @@ def _read_body(response: requests.Response, limit: int, limits: Limits,
                deadline: float) -> bytes:
     declared = _declared_length(response)
     if declared is not None and declared > limit:
-        raise FetchError(f"larger than {format_size(limit)}")
+        raise FetchError(Words("larger than {size}", size=format_size(limit)))
     raw = response.raw
     chunks: list[bytes] = []
     size = 0
@@ -206,7 +213,7 @@ def _read_body(response: requests.Response, limit: int, limits: Limits,
                 break
             size += len(data)
             if size > limit:
-                raise FetchError(f"larger than {format_size(limit)}")
+                raise FetchError(Words("larger than {size}", size=format_size(limit)))
             chunks.append(data)
     except _NETWORK_ERRORS as exc:
         if not (watch.expired or time.monotonic() > deadline):
@@ -214,7 +221,8 @@ def _read_body(response: requests.Response, limit: int, limits: Limits,
     finally:
         watch.cancel()
     if watch.expired or time.monotonic() > deadline:
-        raise FetchError(f"too slow: not complete within {limits.total_timeout:g} s")
+        raise FetchError(Words("too slow: not complete within {seconds} s",
+                               seconds=format(limits.total_timeout, "g")))
     return b"".join(chunks)
 
 
@@ -262,17 +270,19 @@ def _cut_off(response: requests.Response, declared: int | None, exc: BaseExcepti
              limits: Limits) -> str:
     causes = list(_chain(exc))
     if any(isinstance(c, (TimeoutError, urllib3.exceptions.TimeoutError)) for c in causes):
-        return f"stalled: no data for {limits.read_timeout:g} s"
+        return Words("stalled: no data for {seconds} s", seconds=format(limits.read_timeout, "g"))
     if any(isinstance(c, urllib3.exceptions.DecodeError) for c in causes):
         packing = response.headers.get("Content-Encoding", "").strip().lower()
-        return f"could not unpack the answer ({packing})"
+        return Words("could not unpack the answer ({packing})", packing=packing)
     # Bytes of completed reads, plus what the failing read got (http.client hands it over).
     received = _wire_bytes(response) + max(
         (len(c.partial) for c in causes
          if isinstance(c, http.client.IncompleteRead) and isinstance(c.partial, bytes)),
         default=0)
-    of = f" of {declared}" if declared is not None else ""
-    return f"cut off after {received}{of} bytes"
+    if declared is not None:
+        return Words("cut off after {received} of {declared} bytes", received=received,
+                     declared=declared)
+    return Words("cut off after {received} bytes", received=received)
 
 
 def _forget(session: requests.Session, url: str) -> None:
@@ -295,36 +305,38 @@ def _check_address(url: str) -> None:
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:
-        raise FetchError("not a web address") from None
+        raise FetchError(Words("not a web address")) from None
     if parts.scheme.lower() not in ("http", "https") or not host:
-        raise FetchError("not a web address")
+        raise FetchError(Words("not a web address"))
 
 
 def _reason(exc: BaseException, url: str, limits: Limits) -> str:
     where = _host(url)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return f"no connection within {limits.connect_timeout:g} s ({where})"
+        return Words("no connection within {seconds} s ({where})",
+                     seconds=format(limits.connect_timeout, "g"), where=where)
     if isinstance(exc, requests.exceptions.ReadTimeout):
-        return f"no answer within {limits.read_timeout:g} s"
+        return Words("no answer within {seconds} s", seconds=format(limits.read_timeout, "g"))
     if isinstance(exc, requests.exceptions.SSLError):
-        return f"secure connection failed ({where})"
+        return Words("secure connection failed ({where})", where=where)
     if isinstance(exc, requests.exceptions.TooManyRedirects):
-        return "too many redirects"
+        return Words("too many redirects")
     if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema,
                         requests.exceptions.MissingSchema)):
-        return "not a web address"
+        return Words("not a web address")
     causes = list(_chain(exc))
     if any(isinstance(c, ConnectionRefusedError) for c in causes):
-        return f"connection refused ({where})"
+        return Words("connection refused ({where})", where=where)
     if any(isinstance(c, (socket.gaierror, urllib3.exceptions.NameResolutionError))
            for c in causes):
-        return f"no such host ({_host(url, port=False)})"
+        return Words("no such host ({host})", host=_host(url, port=False))
     if any(isinstance(c, (ConnectionResetError, http.client.RemoteDisconnected))
            for c in causes):
-        return f"the server closed the connection ({where})"
+        return Words("the server closed the connection ({where})", where=where)
     if any(isinstance(c, (TimeoutError, urllib3.exceptions.TimeoutError)) for c in causes):
-        return f"no answer within {limits.read_timeout:g} s"
-    return f"could not fetch ({where}): {type(causes[-1]).__name__}"
+        return Words("no answer within {seconds} s", seconds=format(limits.read_timeout, "g"))
+    return Words("could not fetch ({where}): {error}", where=where,
+                 error=type(causes[-1]).__name__)
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:

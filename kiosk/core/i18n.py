@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_skeleton, format_time, get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 DOMAIN = "watchparty-kiosk"
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
@@ -120,6 +121,57 @@ class Translated(str):
         return f"Translated({str(self)!r}, {dict(self.texts)!r})"
 
 
+class Words(str):
+    """The kiosk's own words composed now and said later, in whichever language shows them:
+    a ``str`` holding the English (so logs and everything that reads it as text keep it), plus
+    the message and its fields, so ``Language.say`` can put it in the hall's language.
+
+    A field is said in that language too when it is ``Words``, a ``Translated`` config text, or
+    anything with an ``in_language(lang)`` method (``At``, a time of day); else ``str()`` of it.
+    Messages are found for the catalogues by ``scripts/update-translations.sh``
+    (``Words("…")`` is one of its keywords).
+    """
+
+    __slots__ = ("fields", "message")
+    message: str
+    fields: Mapping[str, object]
+
+    def __new__(cls, message: str, /, **fields: object) -> Words:
+        value = super().__new__(cls, message.format(**{k: str(v) for k, v in fields.items()}))
+        value.message = message
+        value.fields = fields
+        return value
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, object]]:
+        return (self.message,), dict(self.fields)
+
+    def __repr__(self) -> str:
+        return f"Words({self.message!r}, {dict(self.fields)!r})"
+
+    def in_language(self, lang: Language) -> str:
+        return lang.gettext(self.message).format(
+            **{k: lang.say(v) for k, v in self.fields.items()})
+
+
+@dataclass(frozen=True)
+class At:
+    """A moment said as the venue's clock shows it: ``18:42``, or with the day when it is not
+    ``today`` (``Sat 6 Feb 18:42``); ``str()`` is the English."""
+
+    instant: datetime
+    zone: tzinfo
+    today: datetime | None = None
+
+    def in_language(self, lang: Language) -> str:
+        local = self.instant.astimezone(self.zone)
+        if self.today is None or local.date() == self.today.astimezone(self.zone).date():
+            return lang.time(self.instant, self.zone)
+        return f"{lang.day(self.instant, self.zone)} {lang.time(self.instant, self.zone)}"
+
+    def __str__(self) -> str:
+        return self.in_language(language(SOURCE))
+
+
 def all_texts(text: str) -> tuple[str, ...]:
     """Every language's version of a config text (just the text if it is a plain one)."""
     if isinstance(text, Translated):
@@ -149,6 +201,16 @@ class Language:
 
     def pgettext(self, context: str, message: str) -> str:
         return self._t.pgettext(context, message)
+
+    def say(self, text: object) -> str:
+        """``text`` in this language: ``Words`` translated, a config text's own version, any
+        other text as it is."""
+        if isinstance(text, Translated):
+            return self.pick(text)
+        saying = getattr(text, "in_language", None)
+        if saying is not None:
+            return str(saying(self))
+        return str(text)
 
     # ------------------------------------------------------------------ config texts
 
@@ -180,6 +242,13 @@ class Language:
         skeleton = self.pgettext("date skeleton: weekday, day, month", "MMMEd")
         return self._latin(format_skeleton(skeleton, local, tzinfo=zone,
                                            locale=self.info.locale))
+
+    def number(self, value: float, decimals: int = 0) -> str:
+        """``value`` with ``decimals`` places, as the language writes numbers (2,50 in
+        German, 2.50 in English)."""
+        return format_decimal(round(value, decimals),
+                              format=f"0.{'0' * decimals}" if decimals else "0",
+                              locale=self.info.locale)
 
     def city(self, zone: tzinfo) -> str:
         """The city a time zone is named after, in this language (``Moscow``, ``Масква``)."""

@@ -22,10 +22,20 @@ REVEAL_HIGHLIGHT = timedelta(seconds=12)
 # The stage's own fixed words, in English until ``compose`` puts them in the hall's language.
 # TRANSLATORS: a small label before the first item's title on the countdown screen.
 FIRST = N_("FIRST")
+# TRANSLATORS: over the countdown before the event ("Starts in" 01:23:45).
+STARTS_IN = N_("Starts in")
 # TRANSLATORS: an award category whose laureates are not named yet.
 PENDING = N_("To be announced")
 KEYBOARD = N_("Keyboard")
 PROBLEMS = N_("Problems")
+# What the player says about the stream, in words for the host (diagnostics, host panel).
+HEALTH_WORDS = {
+    Health.PLAYING: N_("playing"), Health.STARTING: N_("starting"),
+    Health.STALLED: N_("stalled"), Health.RECONNECTING: N_("reconnecting"),
+    Health.OFFLINE: N_("offline"),
+}
+# The key card lists this many problems, then says how many more there are.
+MAX_PROBLEMS = 6
 WAITING = N_("The live stream will appear here")
 PROMPT = N_("Message for the hall — Enter to show, Esc to cancel")
 
@@ -61,6 +71,7 @@ class CountdownView:
     starts_event: str
     first_item: str
     first_label: str = FIRST
+    countdown_label: str = STARTS_IN
 
 
 @dataclass(frozen=True)
@@ -248,6 +259,7 @@ def compose(
         view["badges"] = (*view["badges"], Badge(sound, "info"))
     if state.diagnostics and scene is not Scene.BLACKOUT:
         view["diagnostics"] = diagnostics
+    problems = tuple(lang.say(p) for p in problems)
     if state.help:
         view["help"] = help_view(config, problems, lang)
     if problems:
@@ -260,12 +272,19 @@ def compose(
 
 def help_view(config: Config, problems: tuple[str, ...] = (),
               lang: Language = ENGLISH.primary) -> HelpView:
+    """The key card: every key and what it does, then the first ``MAX_PROBLEMS`` problems
+    (and how many more there are)."""
     rows = tuple(
         (" / ".join(keys), lang.gettext(DESCRIPTIONS[action]))
         for action, keys in config.keys.items()
         if keys and action in DESCRIPTIONS
     )
-    return HelpView(rows=rows, problems=problems, title=lang.gettext(KEYBOARD),
+    shown = tuple(lang.say(p) for p in problems[:MAX_PROBLEMS])
+    more = len(problems) - MAX_PROBLEMS
+    if more > 0:
+        # TRANSLATORS: the key card's last line when it lists only the first problems.
+        shown += (lang.ngettext("… and {n} more", "… and {n} more", more).format(n=more),)
+    return HelpView(rows=rows, problems=shown, title=lang.gettext(KEYBOARD),
                     problems_title=lang.gettext(PROBLEMS))
 
 
@@ -292,6 +311,8 @@ def _countdown(config: Config, moment: Moment, lang: Language) -> CountdownView:
         starts_event=starts_event,
         first_item=first,
         first_label=lang.gettext(FIRST),
+        # Held on the countdown after the start, the digits stand at 00:00: no "Starts in".
+        countdown_label=lang.gettext(STARTS_IN) if moment.until_start is not None else "",
     )
 
 

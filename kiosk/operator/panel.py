@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from kiosk.core.actions import Action
 from kiosk.core.director import Scene
 from kiosk.core.i18n import N_, Language
+from kiosk.core.view import HEALTH_WORDS
 
 # The preview refreshes this often while it shows live video (else on every view change).
 PREVIEW_MS = 200
@@ -244,11 +245,12 @@ class OperatorPanel(QWidget):
         else:
             self.next.setText(overlay.next_title if overlay is not None else "—")
         # TRANSLATORS: the stream's state when there is no stream: the live scene's stand-in.
-        status = kiosk.stream_status or lang.gettext("placeholder")
-        self.stream.setText(f"{kiosk.health.value} · {status}")
-        feeds = kiosk.feeds.lines(zone) if kiosk.feeds is not None else ()
+        status = lang.say(kiosk.stream_status) or lang.gettext("placeholder")
+        self.stream.setText(f"{lang.gettext(HEALTH_WORDS[kiosk.health])} · {status}")
+        feeds = tuple(lang.say(line) for line in kiosk.feeds.lines(zone)) if (
+            kiosk.feeds is not None) else ()
         self.feeds.setText("\n".join(feeds) if feeds else lang.gettext("none configured"))
-        problems = kiosk.problems_now()
+        problems = tuple(lang.say(p) for p in kiosk.problems_now())
         more = len(problems) - 4
         self.notice.setText("\n".join(problems[:4]) + (
             "\n" + lang.ngettext("(+{n} more)", "(+{n} more)", more).format(n=more)

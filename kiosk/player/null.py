@@ -7,8 +7,11 @@ import sys
 from PySide6.QtCore import QObject, QSize
 
 from kiosk.core.director import Health
+from kiosk.core.i18n import Words
 from kiosk.core.media import PlayableMedia
 from kiosk.player.base import PlayerBase, PlayerStats
+
+VLC_SITE = "https://www.videolan.org/vlc/"
 
 
 def install_hint(platform: str | None = None) -> str:
@@ -16,24 +19,25 @@ def install_hint(platform: str | None = None) -> str:
     platform = platform if platform is not None else sys.platform
     if getattr(sys, "frozen", False):
         # An installed kiosk carries its own VLC: a system VLC would not help.
-        return ("The kiosk's own copy of VLC is damaged: install the kiosk again (its "
-                "settings are kept).")
+        return Words("The kiosk's own copy of VLC is damaged: install the kiosk again (its "
+                     "settings are kept).")
     if platform.startswith("win"):
-        return ("Install VLC 3 (64-bit) from https://www.videolan.org/vlc/ and start the "
-                "kiosk again.")
+        return Words("Install VLC 3 (64-bit) from {address} and start the kiosk again.",
+                     address=VLC_SITE)
     if platform == "darwin":
-        return ("Install VLC 3 from https://www.videolan.org/vlc/ into Applications and start "
-                "the kiosk again.")
-    return ("Install VLC: sudo apt install vlc (or just libvlc5 vlc-plugin-base), then start "
-            "the kiosk again.")
+        return Words("Install VLC 3 from {address} into Applications and start the kiosk "
+                     "again.", address=VLC_SITE)
+    return Words("Install VLC: {command} (or just {packages}), then start the kiosk again.",
+                 command="sudo apt install vlc", packages="libvlc5 vlc-plugin-base")
 
 
 def problem_text(reason: str, platform: str | None = None) -> str:
     """The host-facing message for a missing or broken libVLC."""
     reason = reason.strip().rstrip(".")
-    head = f"No video: VLC could not be loaded ({reason})." if reason else (
-        "No video: VLC could not be loaded.")
-    return f"{head} {install_hint(platform)}"
+    if reason:
+        return Words("No video: VLC could not be loaded ({reason}). {hint}", reason=reason,
+                     hint=install_hint(platform))
+    return Words("No video: VLC could not be loaded. {hint}", hint=install_hint(platform))
 
 
 class NullPlayer(PlayerBase):

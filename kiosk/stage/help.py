@@ -14,8 +14,6 @@ from kiosk.stage.frame import Frame
 from kiosk.stage.marks import panel
 from kiosk.stage.scenes.stack import Piece, fit_pieces, gap, lines, paint_pieces, total_height
 
-MAX_PROBLEMS = 6
-
 
 def paint(painter: QPainter, fr: Frame, help_view: HelpView) -> None:
     """A dark card in the middle of the screen; shrinks as a whole to stay on screen."""
@@ -89,11 +87,8 @@ def _problems(problems: tuple[str, ...], title: str, x: float, width: float,
               u: float) -> Piece:
     pad = 1.6 * u
     inner = width - 2 * pad
-    shown = list(problems[:MAX_PROBLEMS])
-    if len(problems) > MAX_PROBLEMS:
-        shown.append(f"… and {len(problems) - MAX_PROBLEMS} more")
     header = text.block(title, 2.4 * u, inner, bold=True)
-    blocks = [text.block(p, 2.1 * u, inner, max_lines=3) for p in shown]
+    blocks = [text.block(p, 2.1 * u, inner, max_lines=3) for p in problems]
     height = 2 * pad + header.height + sum(b.height + 0.6 * u for b in blocks)
 
     def paint(painter: QPainter, top: float) -> None:

@@ -19,7 +19,8 @@ from kiosk.core.i18n import KNOWN, SOURCE, catalogue_path, language
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = [code for code in KNOWN if code != SOURCE]
 # What scripts/update-translations.sh tells pybabel to look for.
-KEYWORDS = {"N_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"N_": None, "Words": None, "gettext": None, "ngettext": (1, 2),
+            "pgettext": ((1, "c"), 2)}
 
 
 def _catalogue(code: str) -> Catalog:

@@ -51,6 +51,10 @@ def paint(painter: QPainter, fr: Frame, cd: CountdownView, *, pulse: float | Non
             pieces.append(lines(text.block(cd.subtitle, theme.SUBTITLE * u, width * 0.9,
                                            max_lines=text.MANY), x, width, theme.TEXT_DIM))
         pieces.append(gap(3.0 * u))
+        if cd.countdown_label:
+            pieces.append(lines(text.block(cd.countdown_label, 3.2 * u, width,
+                                           max_lines=text.MANY), x, width, theme.TEXT_DIM))
+            pieces.append(gap(0.8 * u))
         pieces.append(_digits(cd.countdown, x, width, theme.COUNTDOWN * u,
                               pulse if final_seconds(cd.countdown) is not None else None,
                               motion))
