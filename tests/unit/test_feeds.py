@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kiosk.core.config import SCHEMA, Award, Category, Config, Laureate
+from kiosk.core.config import SCHEMA, Award, Category, Config, Laureate, award_key
 from kiosk.core.errors import ConfigError, ConfigInvalid
 from kiosk.core.feedcsv import AWARDS_COLUMNS, PROGRAMME_COLUMNS, parse_csv
 from kiosk.core.feeds import FEED_SCHEMA, load_feed, merge, merge_awards, parse_feed
+from kiosk.core.i18n import Translated, language
 from kiosk.core.programme import Kind
 
 MOSCOW_18 = datetime(2021, 2, 6, 15, 0, tzinfo=UTC)  # the built-in event's start
@@ -307,6 +308,190 @@ def test_an_empty_csv():
     assert_where(error, 1, 1, "", "empty")
 
 
+# --------------------------------------------------------------------------- CSV in languages
+
+BE, EN, LATN = language("be"), language("en"), language("be-Latn")
+T = Translated
+
+
+def in_language(text: str, code: str, first: str) -> str:
+    """What a spreadsheet's ``code`` column holds for a config text."""
+    if isinstance(text, Translated):
+        return text.texts.get(code, "")
+    return text if code == first else ""
+
+
+def bilingual_programme_csv(config: Config, codes: tuple[str, ...]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    texts = ("title", "speaker", "subtitle")
+    writer.writerow(["start", "duration", "kind",
+                     *(f"{key} ({code})" for key in texts for code in codes)])
+    zone = config.event.timezone
+    for item in config.programme.items:
+        minutes = int(item.duration.total_seconds()) // 60
+        writer.writerow([item.start.astimezone(zone).strftime("%H:%M"), f"{minutes}m",
+                         item.kind.value,
+                         *(in_language(getattr(item, key), code, codes[0])
+                           for key in texts for code in codes)])
+    return out.getvalue()
+
+
+def test_a_running_order_in_two_languages_round_trips_through_csv(builtin):
+    config = builtin("UTC")
+    text = bilingual_programme_csv(config, ("en", "be"))
+    assert text.startswith("start,duration,kind,title (en),title (be),speaker (en)")
+    items = merge(config, parse_csv(text, "order.csv")).programme.items
+    # Translated texts compare whole: every language of every text came through.
+    assert items == config.programme.items
+    first = items[0]
+    assert isinstance(first.title, Translated) and list(first.title.texts) == ["en", "be"]
+    assert (EN.pick(first.title), BE.pick(first.title)) == ("Opening of the conference",
+                                                            "Адкрыццё канферэнцыі")
+    assert BE.pick(first.speaker) == "Беларусы Замежжа"
+    assert [BE.pick(i.title) for i in items][-1] == "Канцэрт салідарнасці"
+
+
+def test_a_running_order_with_belarusian_first(builtin):
+    config = builtin("UTC")
+    text = bilingual_programme_csv(config, ("be", "en"))
+    items = merge(config, parse_csv(text, "order.csv")).programme.items
+    # The first language column gives the plain text: the fallback, and what logs show.
+    assert [str(i.title) for i in items] == [BE.pick(i.title) for i in config.programme.items]
+    assert [EN.pick(i.title) for i in items] == [EN.pick(i.title) for i in config.programme.items]
+
+
+def test_language_headers_are_spelt_loosely():
+    text = ("Start, Title (BE) ,title [en],SPEAKER:be, speaker . EN ,Subtitle(be@latin)\n"
+            "18:00,Перапынак,Break,Хтосьці,Someone,Pierapynak\n")
+    (item,) = parse_csv(text, "order.csv").programme or ()
+    title, speaker, subtitle = item["title"], item["speaker"], item["subtitle"]
+    assert title == T("Перапынак", {"be": "Перапынак", "en": "Break"})
+    assert list(title.texts) == ["be", "en"] and str(title) == "Перапынак"
+    assert (EN.pick(title), BE.pick(title), LATN.pick(title)) == ("Break", "Перапынак",
+                                                                  "Pierapynak")
+    assert speaker.texts == {"be": "Хтосьці", "en": "Someone"}
+    assert subtitle == T("Pierapynak", {"be-Latn": "Pierapynak"})
+    # A column without a language stays a plain text.
+    (plain,) = parse_csv("title\nBreak\n", "order.csv").programme or ()
+    assert type(plain["title"]) is str
+
+
+def test_a_row_may_fill_some_languages(builtin):
+    text = ("title (en),title (be),duration\nOpening,Адкрыццё,30m\nBreak,,15m\n"
+            ",Канцэрт,\n")
+    items = merge(builtin("UTC"), parse_csv(text, "order.csv")).programme.items
+    opening, pause, concert = (i.title for i in items)
+    assert opening.texts == {"en": "Opening", "be": "Адкрыццё"}
+    assert pause == T("Break", {"en": "Break"})
+    assert (EN.pick(pause), BE.pick(pause)) == ("Break", "Break")  # shown in the one it has
+    assert concert == T("Канцэрт", {"be": "Канцэрт"})
+    assert (EN.pick(concert), LATN.pick(concert)) == ("Канцэрт", "Kancert")
+
+
+AWARDS_IN_TWO_LANGUAGES = """\
+award (en),award (be),organiser (en),organiser (be),category (en),category (be),\
+laureate (en),laureate (be),citation (en),citation (be),announced
+BAUM Human Rights Awards 2021,Праваабарончыя прэміі BAUM 2021,,,Laureates 2021,Лаўрэаты 2021,\
+A. Laureate,А. Лаўрэат,For courage,За мужнасць,yes
+baum human rights awards  2021,,,,Laureates 2021,,B. Laureate,,,,no
+,Праваабарончыя прэміі BAUM 2021,,,Journalism,Журналістыка,,,,,
+New award,Новая прэмія,Someone,,C,,D,Д,,,x
+New award,,,Нехта,c,Ц,E,,,,
+"""
+
+
+def test_awards_in_two_languages_are_grouped_across_rows(builtin):
+    config = builtin("UTC")
+    merged = merge(config, parse_csv(AWARDS_IN_TWO_LANGUAGES, "awards.csv"))
+    baum = Award(
+        T("BAUM Human Rights Awards 2021", {"en": "BAUM Human Rights Awards 2021",
+                                            "be": "Праваабарончыя прэміі BAUM 2021"}),
+        categories=(
+            Category(T("Laureates 2021", {"en": "Laureates 2021", "be": "Лаўрэаты 2021"}), (
+                Laureate(T("A. Laureate", {"en": "A. Laureate", "be": "А. Лаўрэат"}),
+                         T("For courage", {"en": "For courage", "be": "За мужнасць"}), True),
+                Laureate(T("B. Laureate", {"en": "B. Laureate"})),
+            )),
+            Category(T("Journalism", {"en": "Journalism", "be": "Журналістыка"}), ()),
+        ))
+    new = Award(
+        T("New award", {"en": "New award", "be": "Новая прэмія"}),
+        organiser=T("Someone", {"en": "Someone", "be": "Нехта"}),
+        categories=(Category(T("C", {"en": "C", "be": "Ц"}), (
+            Laureate(T("D", {"en": "D", "be": "Д"}), announced=True),
+            Laureate(T("E", {"en": "E"})),
+        )),))
+    # The fed award replaces the config's of the same (first-language) name, in place.
+    assert merged.awards == (baum, config.awards[1], new)
+    assert award_key(merged.awards[0].name) == award_key(config.awards[0].name)
+    laureate = merged.awards[0].categories[0].laureates[0]
+    assert (BE.pick(laureate.name), BE.pick(laureate.citation)) == ("А. Лаўрэат", "За мужнасць")
+    assert BE.pick(merged.awards[2].organiser) == "Нехта"
+
+
+# id, text, line, column, header, phrase of the message
+CSV_LANGUAGES_BROKEN = [
+    ("unknown language", "title (bee),start\nA,18:00\n", 1, 1, "title (bee)",
+     "unknown language 'bee' (did you mean 'be'?); known: be, be-Latn, ru"),
+    ("no language in the brackets", "title [ ]\nA\n", 1, 1, "title [ ]",
+     "no language given (write it like 'title (be)'); known: be,"),
+    ("no language after the colon", "award,laureate:\nA,B\n", 1, 2, "laureate:",
+     "no language given (write it like 'laureate (be)')"),
+    ("a language twice", "title (be),title [BE]\nA,B\n", 1, 2, "title [BE]",
+     "'title' in 'be' is given twice (column 1, 'title (be)', has it too)"),
+    ("a language twice, spelt otherwise", "speaker (be-Latn),title,speaker:be@latin\nA,B,C\n",
+     1, 3, "speaker:be@latin", "'speaker' in 'be-Latn' is given twice"),
+    ("a plain column after a language", "title (en),title\nA,Б\n", 1, 2, "title",
+     "name this column's language too, like 'title (be)', or drop it"),
+    ("a plain column before a language", "award,award (be)\nA,Б\n", 1, 1, "award",
+     "'award' is also given by language ('award (be)' in column 2)"),
+    ("a language on start", "title,start (be)\nA,18:00\n", 1, 2, "start (be)",
+     "'start' is not a text, so it takes no language; name the column just 'start'"),
+    ("a language on duration", "title,duration.en\nA,5m\n", 1, 2, "duration.en",
+     "takes no language"),
+    ("a language on announced", "award,category,laureate,announced [en]\nA,C,L,yes\n",
+     1, 4, "announced [en]", "takes no language"),
+    ("an unknown column with a language", "title,titel (be)\nA,B\n", 1, 2, "",
+     "unknown column 'titel (be)' (did you mean 'title'?)"),
+    ("no title in any language", "start,title (be),title (en)\n18:00,,\n", 2, 2,
+     "title (be)", "expected text, got an empty string"),
+    ("no award in any language", "category,award (en),award (be)\nC,,\n", 2, 2, "award (en)",
+     "expected text, got an empty string"),
+    ("too long in one language", "title (en),title (be)\nA," + "я" * 161 + "\n", 2, 2,
+     "title (be)", "at most 160"),
+    ("an award named otherwise in another language", "award (en),award (be)\nA,Б\nB,Б\n",
+     3, 1, "award (en)", "row 2 names this award 'A' (the award this row names 'Б' in "
+     "'award (be)')"),
+    ("a category named otherwise in another language",
+     "award,category (be),category (en),laureate\nX,Лаўрэаты,Laureates,L\nX,лаўрэаты,Winners,M\n",
+     3, 3, "category (en)", "row 2 names this category 'Laureates'"),
+    ("a name of another award", "award (en),award (be)\nA,\nB,В\nA,В\n", 4, 2, "award (be)",
+     "row 3 gives this name to another award"),
+    ("an organiser otherwise in one language",
+     "award,organiser (en),organiser (be)\nA,X,Х\nA,X,Y\n", 3, 3, "organiser (be)",
+     "row 2 gives this award's organiser as 'Х'"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "column", "path", "phrase"),
+                         [case[1:] for case in CSV_LANGUAGES_BROKEN],
+                         ids=[c[0] for c in CSV_LANGUAGES_BROKEN])
+def test_a_csv_in_languages_says_row_column_and_header(text, line, column, path, phrase):
+    (error,) = errors_of(parse_csv, text, "sheet.csv")
+    assert_where(error, line, column, path, phrase)
+
+
+@pytest.mark.parametrize(("text", "column", "path"), [
+    ("title (en),title (be)\nA,Б\nC,D\n", 1, "title (en)"),
+    ("title (en),title (be)\n,Б\nC,D\n", 2, "title (be)"),
+], ids=["both languages", "the second only"])
+def test_a_merge_error_names_the_language_column_given(builtin, text, column, path):
+    (error,) = errors_of(merge, builtin("UTC"), parse_csv(text, "order.csv"))
+    assert_where(error, 2, column, path, "needs a duration")
+
+
+
 # --------------------------------------------------------------------------- the examples
 
 
@@ -318,6 +503,16 @@ def test_the_example_feeds_validate_and_merge(builtin, repo_root: Path, name):
     assert merged.programme.items
     assert any(lau.announced for a in merged.awards for c in a.categories
                for lau in c.laureates) or name == "feed-programme-example.csv"
+
+
+def test_the_programme_example_is_in_english_and_belarusian(builtin, repo_root: Path):
+    config = builtin("UTC")
+    feed = load_feed(repo_root / "config" / "feed-programme-example.csv")
+    items = merge(config, feed).programme.items
+    assert all(list(i.title.texts) == ["en", "be"] for i in items)
+    assert (str(items[0].title), BE.pick(items[0].title)) == ("Opening of the conference",
+                                                              "Адкрыццё канферэнцыі")
+    assert BE.pick(items[1].speaker) == "Святлана Ціханоўская"
 
 
 def test_a_missing_feed_file(tmp_path):
