@@ -21,10 +21,10 @@ from kiosk.core.eventlog import EventLog
 from kiosk.core.i18n import Languages, choose
 from kiosk.core.programme import Moment, Programme, at
 from kiosk.core.view import (
-    HEALTH_WORDS,
     PROMPT,
     View,
     compose,
+    diagnostic_rows,
     hidden_laureates,
     loop_entries,
     loop_position,
@@ -404,33 +404,12 @@ class Kiosk(QObject):
         return ""
 
     def _diagnostics(self) -> tuple[tuple[str, str], ...]:
-        """The diagnostics card's rows (label, value), in the kiosk's language."""
+        """The diagnostics card's rows, in the kiosk's language."""
         lang = self.languages.primary
-        rows = [(lang.gettext("Stream"),
-                 lang.say(self._stream_status) or lang.gettext("no stream (placeholder)")),
-                (lang.gettext("Health"), lang.gettext(HEALTH_WORDS[self.health]))]
-        stats = self._stats
-        if stats is not None:
-            rows += [
-                (lang.gettext("Player"), f"{stats.state} · "
-                                         f"{stats.host or lang.gettext('no source')}"),
-                (lang.gettext("Input"), lang.gettext("{rate} Mb/s").format(
-                    rate=lang.number(stats.input_kbps / 1000, 2))),
-                # TRANSLATORS: frame counts on the diagnostics card; libVLC is the video player.
-                (lang.gettext("Frames"), lang.gettext(
-                    "{shown} shown by libVLC · {lost} lost · {delivered} delivered").format(
-                        shown=stats.frames_displayed, lost=stats.frames_lost,
-                        delivered=stats.frames_delivered)),
-                (lang.gettext("Reconnects"), str(stats.reconnects)),
-            ]
-        if self.last_note:
-            rows.append((lang.gettext("Last event"), lang.say(self.last_note)))
-        if self.feeds is not None:
-            feed = lang.gettext("Feed")
-            rows += [(feed, lang.say(line))
-                     for line in self.feeds.lines(self.config.venue.timezone)]
-        rows.append((lang.gettext("Sound"), self.sound.badge(lang).lower()))
-        return tuple(rows)
+        feeds = self.feeds.lines(self.config.venue.timezone) if self.feeds is not None else ()
+        return diagnostic_rows(lang, stream=self._stream_status, health=self.health,
+                               figures=self._stats, last_note=self.last_note, feeds=feeds,
+                               sound=self.sound.badge(lang).lower())
 
     def _install_shortcuts(self) -> None:
         """One application-wide shortcut per key of the config's key table: the keys work

@@ -6,9 +6,10 @@ without Qt, and a snapshot's ``--state`` JSON is simply this object.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from kiosk.core.actions import DESCRIPTIONS
 from kiosk.core.config import Award, Config, LaureateId, Slide, award_key, laureate_ids
@@ -286,6 +287,56 @@ def help_view(config: Config, problems: tuple[str, ...] = (),
         shown += (lang.ngettext("… and {n} more", "… and {n} more", more).format(n=more),)
     return HelpView(rows=rows, problems=shown, title=lang.gettext(KEYBOARD),
                     problems_title=lang.gettext(PROBLEMS))
+
+
+class PlayerFigures(Protocol):
+    """What the diagnostics card shows of the player (kiosk.player's PlayerStats)."""
+
+    @property
+    def state(self) -> str: ...
+    @property
+    def host(self) -> str: ...
+    @property
+    def input_kbps(self) -> float: ...
+    @property
+    def frames_displayed(self) -> int: ...
+    @property
+    def frames_lost(self) -> int: ...
+    @property
+    def frames_delivered(self) -> int: ...
+    @property
+    def reconnects(self) -> int: ...
+
+
+def diagnostic_rows(lang: Language, *, stream: str, health: Health,
+                    figures: PlayerFigures | None = None, last_note: str = "",
+                    feeds: Iterable[str] = (), sound: str = "") -> tuple[tuple[str, str], ...]:
+    """The diagnostics card's rows (label, value) in ``lang``: the stream's state and health,
+    the player's figures, the latest thing the player or resolver said, each feed's state
+    and the sound. ``stream``, ``last_note`` and the feed lines may be ``Words``."""
+    rows = [(lang.gettext("Stream"),
+             lang.say(stream) or lang.gettext("no stream (placeholder)")),
+            (lang.gettext("Health"), lang.gettext(HEALTH_WORDS[health]))]
+    if figures is not None:
+        rows += [
+            (lang.gettext("Player"),
+             f"{figures.state} · {figures.host or lang.gettext('no source')}"),
+            (lang.gettext("Input"), lang.gettext("{rate} Mb/s").format(
+                rate=lang.number(figures.input_kbps / 1000, 2))),
+            # TRANSLATORS: frame counts on the diagnostics card; libVLC is the video player.
+            (lang.gettext("Frames"), lang.gettext(
+                "{shown} shown by libVLC · {lost} lost · {delivered} delivered").format(
+                    shown=figures.frames_displayed, lost=figures.frames_lost,
+                    delivered=figures.frames_delivered)),
+            (lang.gettext("Reconnects"), str(figures.reconnects)),
+        ]
+    if last_note:
+        rows.append((lang.gettext("Last event"), lang.say(last_note)))
+    feed = lang.gettext("Feed")
+    rows += [(feed, lang.say(line)) for line in feeds]
+    if sound:
+        rows.append((lang.gettext("Sound"), sound))
+    return tuple(rows)
 
 
 def _countdown(config: Config, moment: Moment, lang: Language) -> CountdownView:

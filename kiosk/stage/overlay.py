@@ -48,7 +48,8 @@ def paint(painter: QPainter, fr: Frame, view: View, *, notice: bool = True) -> l
                             bottom - fr.badges_top))
     with drawn.part("host"):
         if view.diagnostics is not None:
-            areas.append(paint_diagnostics(painter, fr, view.diagnostics))
+            areas.append(paint_diagnostics(painter, fr, view.diagnostics, left - 2 * fr.u,
+                                           bottom if view.badges else fr.badges_top))
         elif notice and view.notice:
             areas.append(paint_notice(painter, fr, view.notice, left - 2 * fr.u))
     return [area for area in areas if not area.isEmpty()]
@@ -330,26 +331,36 @@ def paint_notice(painter: QPainter, fr: Frame, notice: str, right: float) -> QRe
     return box
 
 
-def paint_diagnostics(painter: QPainter, fr: Frame, rows: tuple[tuple[str, str], ...]
-                      ) -> QRectF:
-    """The host's stream figures: a small two-column panel in the top-left corner."""
+def paint_diagnostics(painter: QPainter, fr: Frame, rows: tuple[tuple[str, str], ...],
+                      beside: float | None = None, below: float | None = None) -> QRectF:
+    """The host's stream figures: a two-column panel in the top-left corner, left of the
+    badges (whose row ends at ``beside``) or, when that leaves it too narrow, under them
+    (from ``below``). A long value (a feed offline, and why) wraps, never cut."""
     u = fr.u
     px = 2.0 * u
+    pad = 1.8 * u
+    safe = fr.safe
     lines = rows or (("Stream", "no figures yet"),)
-    label_w = max(text.advance(label, px, True) for label, _ in lines) + 2 * u
-    value_w = min(fr.safe.width() * 0.45,
-                  max(text.advance(value, px) for _, value in lines) + u)
-    row_h = 1.45 * px
-    box = QRectF(fr.safe.left(), fr.badges_top, label_w + value_w + 3.6 * u,
-                 row_h * len(lines) + 1.6 * u)
+    label_w = min(safe.width() * 0.3,
+                  max(text.advance(label, px, True) for label, _ in lines) + 2 * u)
+    natural = max(text.advance(value, px) for _, value in lines) + u
+    room = (safe.right() if beside is None else beside) - safe.left()
+    top = fr.badges_top
+    if label_w + natural + 2 * pad > room and room < 0.6 * safe.width():
+        room, top = safe.width(), (fr.badges_top if below is None else below + 0.8 * u)
+    # Wide enough to read, as wide as the longest value needs, never over the badges.
+    value_w = max(0.0, min(natural, room - label_w - 2 * pad, safe.width() * 0.6))
+    blocks = [(text.block(label, px, label_w - 2 * u, bold=True, max_lines=2),
+               text.block(value, px, value_w, max_lines=text.MANY)) for label, value in lines]
+    gap = 0.23 * px  # one line per row: 1.45 px, as the card always had
+    height = sum(max(name.height, figure.height) + gap for name, figure in blocks)
+    box = QRectF(safe.left(), top, label_w + value_w + 2 * pad, height - gap + 1.6 * u)
     panel(painter, box, 0.8 * u, theme.DIAGNOSTICS)
     y = box.top() + 0.8 * u
-    for label, value in lines:
-        name = text.block(label, px, label_w, bold=True)
+    for name, figure in blocks:
         painter.setPen(theme.TEXT_DIM)
-        text.draw(painter, name, box.left() + 1.8 * u, y, label_w)
-        figure = text.block(value, px, value_w)
+        text.draw(painter, name, box.left() + pad, y, label_w - 2 * u)
         painter.setPen(theme.TEXT)
-        text.draw(painter, figure, box.left() + 1.8 * u + label_w, y, value_w)
-        y += row_h
+        text.draw(painter, figure, box.left() + pad + label_w, y, value_w)
+        y += max(name.height, figure.height) + gap
     return box

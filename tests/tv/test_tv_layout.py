@@ -86,6 +86,30 @@ def test_every_text_is_whole_and_inside_the_safe_area(stage, cases, scene, size)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_the_diagnostics_card_says_every_row_whole(stage, cases, size):
+    """The host's card with its longest rows (a feed offline since yesterday, and why): every
+    label and value whole (a long one wraps), inside the safe area, clear of the badges."""
+    _, record = render(stage, cases["diagnostics"], size)
+    host = [t for t in record.texts if t.part == "host"]
+    labels = {label for label, _ in cases["diagnostics"].view.diagnostics}
+    assert {t.text for t in host} >= labels
+    fr = stage.frame_for(*size)
+    safe = fr.safe.adjusted(-TOLERANCE, -TOLERANCE, TOLERANCE, TOLERANCE)
+    badges = [t.rect for t in record.texts if t.part == "overlay"]
+    problems = []
+    for text in host:
+        where = f"{text.text[:60]!r} at {_box(text.rect)}"
+        if text.cut or text.overflow:
+            problems.append(f"cut: {where}")
+        if not safe.contains(text.rect):
+            problems.append(f"outside the safe area {_box(fr.safe)}: {where}")
+        if any(text.rect.intersects(b) for b in badges):
+            problems.append(f"under a badge: {where}")
+    assert not problems, "\n".join(problems)
+    assert any(len(t.lines) > 1 for t in host), "the longest feed line should wrap"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 @pytest.mark.parametrize("scene", ["live-video", "countdown", "slides-text", "awards-reveal"])
 def test_overlay_text_is_at_least_3_5_percent_of_the_screen(stage, cases, scene, size):
     _, record = render(stage, cases[scene], size)

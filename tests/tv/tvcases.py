@@ -14,9 +14,9 @@ from PySide6.QtGui import QColor, QImage
 from kiosk.core import director, paths
 from kiosk.core.config import Config, Laureate, Slide, award_key, load
 from kiosk.core.director import Health, Hold, Scene, State
-from kiosk.core.i18n import choose
+from kiosk.core.i18n import At, Words, choose
 from kiosk.core.programme import at
-from kiosk.core.view import View, compose, loop_entries
+from kiosk.core.view import View, compose, diagnostic_rows, loop_entries
 from kiosk.stage import drawn
 from kiosk.stage.window import Stage
 
@@ -73,12 +73,47 @@ class Case:
     video: bool = False
 
 
-def view_at(config: Config, instant: datetime, state: State) -> View:
+@dataclass(frozen=True)
+class Figures:
+    """A player's figures after a hard hour (what the diagnostics card shows)."""
+
+    state: str = "Playing"
+    host: str = "rr3---sn-4g5e6nzz.googlevideo.com"
+    input_kbps: float = 4812.5
+    frames_displayed: int = 1_234_567
+    frames_lost: int = 1_234
+    frames_delivered: int = 1_233_333
+    reconnects: int = 17
+
+
+def diagnostics(config: Config, instant: datetime) -> tuple[tuple[str, str], ...]:
+    """The diagnostics card with its longest rows: a stream renewing its address, a feed
+    offline since yesterday with the copy from before, a picture that could not be used."""
+    lang = choose(config.languages, (), config.bilingual).primary
+    zone = config.venue.timezone
+    reason = Words("could not renew the address ({reason}); still playing the current one",
+                   reason="HTTP Error 429: Too Many Requests")
+    offline = Words("{name}: offline since {time} ({reason}); showing the copy from {kept}",
+                    name="solidarity-conference.example.org/running-order.yaml",
+                    time=At(instant - timedelta(days=1), zone, instant),
+                    reason=Words("no connection within {seconds} s ({where})", seconds="5",
+                                 where="solidarity-conference.example.org:443"),
+                    kept=At(instant - timedelta(days=1, hours=2), zone, instant))
+    rejected = Words("{name}: new version rejected: {reason}; the copy from {kept} stays",
+                     name="docs.google.com/pub", reason="order.csv:14:3: title (be): expected "
+                     "text, got an empty string", kept=At(instant, zone, instant))
+    return diagnostic_rows(lang, stream=reason, health=Health.PLAYING, figures=Figures(),
+                           last_note="vlc: http stream error: connection reset by peer",
+                           feeds=(offline, rejected), sound="volume 100%")
+
+
+def view_at(config: Config, instant: datetime, state: State,
+            rows: tuple[tuple[str, str], ...] = ()) -> View:
     moment = at(config.running(), instant)
     decision = director.decide(state, moment, Health.PLAYING)
     languages = choose(config.languages, (), config.bilingual)
     return compose(config, moment, decision, state, loop_since=instant, rehearsal=True,
-                   languages=languages)
+                   languages=languages, diagnostics=rows)
 
 
 def scene_cases(config: Config) -> dict[str, Case]:
@@ -124,6 +159,9 @@ def scene_cases(config: Config) -> dict[str, Case]:
     cases["awards-reveal"] = Case(view_at(config, when, held(
         Scene.AWARDS, when, revealed=revealed, revealed_at=when - timedelta(seconds=3))))
     cases["help"] = Case(view_at(config, instant("18:20"), State(help=True)))
+    cases["diagnostics"] = Case(view_at(config, instant("18:20"), held(
+        Scene.LIVE, instant("18:20"), diagnostics=True), diagnostics(config, instant("18:20"))),
+        video=True)
     return cases
 
 
