@@ -9,14 +9,19 @@ import stat
 import sys
 import textwrap
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from kiosk.app import Kiosk
 from kiosk.core import config as config_module
 from kiosk.core import paths
+from kiosk.core.actions import Action
 from kiosk.core.director import Health
+from kiosk.core.eventlog import EventLog
 from kiosk.core.resolve import Status, interpret
+from kiosk.operator.panel import OperatorPanel
 from kiosk.player import NullPlayer
 from kiosk.resolver.resolver import Resolver
 from kiosk.stream import StreamController
@@ -228,3 +233,27 @@ def test_without_libvlc_the_stream_is_offline_at_once_and_says_why(qtbot, config
         stream.start()
     assert stream.health is Health.OFFLINE
     assert "install VLC" in stream.status
+
+
+def test_the_streams_state_reaches_the_host_in_the_kiosk_language(qtbot, config, tmp_path):
+    """The status goes from the controller to the kiosk as Words (a queued signal of an
+    object): the diagnostics card and the host panel say it in Belarusian."""
+    stream, player, resolver, _ = make(config, tmp_path, "youtube_upcoming.json")
+    kiosk = Kiosk(config, lambda: datetime(2021, 2, 6, 14, 50, tzinfo=UTC), rehearsal=True,
+                  event_log=EventLog(None), state_dir=tmp_path, player=player, stream=stream,
+                  lang=("be",))
+    qtbot.addWidget(kiosk.stage)
+    try:
+        wait_resolved(qtbot, resolver, stream)
+        assert kiosk.stream_status == "YouTube: the stream has not started yet"
+        kiosk.trigger(Action.DIAGNOSTICS)
+        rows = dict(kiosk.view.diagnostics)
+        assert rows["Трансляцыя"] == "YouTube: трансляцыя яшчэ не пачалася"
+        assert rows["Стан"] == "запуск"
+        panel = OperatorPanel(kiosk)
+        qtbot.addWidget(panel)
+        panel.refresh()
+        assert panel.stream.text() == "запуск · YouTube: трансляцыя яшчэ не пачалася"
+    finally:
+        stream.stop()
+        kiosk.request_quit()
