@@ -1,6 +1,7 @@
-"""What the host reads on the TV is in the hall's language too: the stream's state, the
-feeds' state and why a fetch failed, the diagnostics card, the key card's "and N more", a
-missing libVLC; and the countdown says "Starts in" over its digits."""
+"""What the host reads on the TV is in the hall's language too (Words: English until a
+language says them): the feeds' state and why a fetch failed, the key card's "and N more";
+and the countdown says "Starts in" over its digits. The diagnostics card and a missing
+libVLC in the running kiosk: test_i18n_kiosk.py."""
 
 from __future__ import annotations
 
@@ -14,19 +15,15 @@ import pytest
 import requests
 from PySide6.QtCore import QSize
 
-from kiosk.app import Kiosk
 from kiosk.core import config as config_module
 from kiosk.core import director, feedpoll, paths
-from kiosk.core.actions import Action
 from kiosk.core.config import FeedSource
 from kiosk.core.director import Health, Hold, Scene, State
-from kiosk.core.eventlog import EventLog
 from kiosk.core.feedcache import FeedCache
 from kiosk.core.fetch import Limits
 from kiosk.core.i18n import KNOWN, At, Languages, Translated, Words, language
 from kiosk.core.programme import at
 from kiosk.core.view import MAX_PROBLEMS, STARTS_IN, compose
-from kiosk.player.null import problem_text
 from kiosk.stage import drawn
 from kiosk.stage.window import Stage
 
@@ -109,57 +106,7 @@ def test_a_feed_that_refuses_is_reported_in_the_hall_language(builtin, tmp_path,
     assert language("be").say(problem).startswith("Стужка 127.0.0.1/feed.yaml: няма сувязі")
 
 
-# --------------------------------------------------------------------------- the kiosk
-
-
-class Clock:
-    def __init__(self, hhmm: str) -> None:
-        self.now = datetime.fromisoformat(f"2021-02-06T{hhmm}").replace(tzinfo=MSK)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def make(qtbot, tmp_path, builtin):
-    made: list[Kiosk] = []
-
-    def make_kiosk(lang: str, **more):
-        kiosk = Kiosk(builtin, Clock("18:20"), rehearsal=True, event_log=EventLog(None),
-                      state_dir=tmp_path, lang=(lang,), **more)
-        qtbot.addWidget(kiosk.stage)
-        made.append(kiosk)
-        return kiosk
-
-    yield make_kiosk
-    for kiosk in made:
-        kiosk.request_quit()
-
-
-@pytest.mark.parametrize(("code", "labels", "stream"), [
-    ("en", ["Stream", "Health", "Sound"], "no stream (placeholder)"),
-    ("be", ["Трансляцыя", "Стан", "Гук"], "няма трансляцыі (застаўка)"),
-    ("lt", ["Transliacija", "Būsena", "Garsas"], "transliacijos nėra (laikinas vaizdas)"),
-])
-def test_the_diagnostics_card_is_in_the_kiosk_language(make, code, labels, stream):
-    kiosk = make(code)
-    kiosk.trigger(Action.DIAGNOSTICS)
-    rows = kiosk.view.diagnostics
-    assert [label for label, _ in rows] == labels
-    lang = language(code)
-    assert rows[0][1] == stream
-    assert rows[1][1] == lang.gettext("playing") and (code == "en" or rows[1][1] != "playing")
-    assert rows[2][1] == lang.gettext("VOLUME {volume}%").format(volume=kiosk.sound.volume
-                                                                   ).lower()
-
-
-def test_a_missing_libvlc_is_told_to_the_host_in_the_kiosk_language(make):
-    problem = problem_text("libvlc.so.5: cannot open shared object file", "linux")
-    kiosk = make("uk", problems=(problem,))
-    assert kiosk.view.notice.startswith("Немає відео: не вдалося завантажити VLC (libvlc.so.5")
-    assert "Встановіть VLC: sudo apt install vlc" in kiosk.view.notice
-    # The event log keeps the English, for whoever helps the host.
-    assert kiosk.problems[0].startswith("No video: VLC could not be loaded")
+# --------------------------------------------------------------------------- the key card
 
 
 @pytest.mark.parametrize(("code", "count", "last"), [

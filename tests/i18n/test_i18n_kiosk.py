@@ -1,5 +1,6 @@
-"""The running kiosk speaks the hall's language: the stage, its badges, the message prompt and
-the host's panel; --lang wins over the config, and an edit of the config's languages applies."""
+"""The running kiosk speaks the hall's language: the stage, its badges, the message prompt,
+the host's panel and the diagnostics card; --lang wins over the config, and an edit of the
+config's languages applies."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from kiosk.core import config as config_module
 from kiosk.core import paths
 from kiosk.core.actions import Action
 from kiosk.core.eventlog import EventLog
+from kiosk.core.i18n import language
 from kiosk.operator.panel import OperatorPanel
+from kiosk.player.null import problem_text
 
 
 class Clock:
@@ -30,12 +33,13 @@ class Clock:
 def make(qtbot, tmp_path):
     made: list[Kiosk] = []
 
-    def make_kiosk(hhmm: str = "18:20", *, lang: tuple[str, ...] = (), languages=None):
+    def make_kiosk(hhmm: str = "18:20", *, lang: tuple[str, ...] = (), languages=None,
+                   problems: tuple[str, ...] = ()):
         config = config_module.load(paths.builtin_config(), system_zone=ZoneInfo("Europe/Moscow"))
         if languages is not None:
             config = dataclasses.replace(config, languages=languages)
         kiosk = Kiosk(config, Clock(hhmm), rehearsal=True, event_log=EventLog(None),
-                      state_dir=tmp_path, lang=lang)
+                      state_dir=tmp_path, lang=lang, problems=problems)
         qtbot.addWidget(kiosk.stage)
         made.append(kiosk)
         return kiosk
@@ -98,3 +102,29 @@ def test_the_host_panel_in_english_by_default(make, qtbot):
     panel.refresh()
     assert panel.buttons[Action.BLACKOUT].text().startswith("Blackout · ")
     assert panel.mode.text() == "AUTOMATIC: live"
+
+
+@pytest.mark.parametrize(("code", "labels", "stream"), [
+    ("en", ["Stream", "Health", "Sound"], "no stream (placeholder)"),
+    ("be", ["Трансляцыя", "Стан", "Гук"], "няма трансляцыі (застаўка)"),
+    ("lt", ["Transliacija", "Būsena", "Garsas"], "transliacijos nėra (laikinas vaizdas)"),
+])
+def test_the_diagnostics_card_is_in_the_kiosk_language(make, code, labels, stream):
+    kiosk = make(lang=(code,))
+    kiosk.trigger(Action.DIAGNOSTICS)
+    rows = kiosk.view.diagnostics
+    assert [label for label, _ in rows] == labels
+    lang = language(code)
+    assert rows[0][1] == stream
+    assert rows[1][1] == lang.gettext("playing") and (code == "en" or rows[1][1] != "playing")
+    assert rows[2][1] == lang.gettext("VOLUME {volume}%").format(volume=kiosk.sound.volume
+                                                                   ).lower()
+
+
+def test_a_missing_libvlc_is_told_to_the_host_in_the_kiosk_language(make):
+    problem = problem_text("libvlc.so.5: cannot open shared object file", "linux")
+    kiosk = make(lang=("uk",), problems=(problem,))
+    assert kiosk.view.notice.startswith("Немає відео: не вдалося завантажити VLC (libvlc.so.5")
+    assert "Встановіть VLC: sudo apt install vlc" in kiosk.view.notice
+    # The event log keeps the English, for whoever helps the host.
+    assert kiosk.problems[0].startswith("No video: VLC could not be loaded")
