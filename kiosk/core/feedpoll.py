@@ -258,7 +258,8 @@ def cached_status(source: FeedSource, base: Config, cache: FeedCache) -> FeedSta
         document = parse(cached.body, source, cached.content_type)
         merge(base, document)
     except ConfigInvalid as exc:
-        return FeedStatus(source, reason=f"the saved copy no longer fits: {exc.errors[0]}")
+        return FeedStatus(source, reason=Words("the saved copy no longer fits: {error}",
+                                               error=exc.errors[0]))
     return FeedStatus(source, document=document,
                       digest=hashlib.sha256(cached.body).hexdigest(),
                       updated_at=cached.fetched_at, saved_at=cached.fetched_at)

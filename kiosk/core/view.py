@@ -320,7 +320,7 @@ def diagnostic_rows(lang: Language, *, stream: str, health: Health,
     if figures is not None:
         rows += [
             (lang.gettext("Player"),
-             f"{figures.state} · {figures.host or lang.gettext('no source')}"),
+             f"{figures.state} · " + (figures.host or lang.gettext("no source"))),
             (lang.gettext("Input"), lang.gettext("{rate} Mb/s").format(
                 rate=lang.number(figures.input_kbps / 1000, 2))),
             # TRANSLATORS: frame counts on the diagnostics card; libVLC is the video player.

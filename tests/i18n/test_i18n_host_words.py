@@ -112,7 +112,7 @@ def test_a_feed_that_refuses_is_reported_in_the_hall_language(builtin, tmp_path,
 @pytest.mark.parametrize(("code", "count", "last"), [
     ("en", 8, "… and 2 more"),
     ("be", 8, "… і яшчэ 2"),
-    ("de", 7, "… und 1 weiterer"),
+    ("de", 7, "… und 1 weiteres"),
     ("de", 9, "… und 3 weitere"),
     ("pl", MAX_PROBLEMS, None),
 ])
