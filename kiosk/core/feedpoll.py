@@ -318,21 +318,20 @@ def status_line(status: FeedStatus, zone: tzinfo, now: datetime | None = None) -
     def when(instant: datetime) -> At:
         return At(instant, zone, today)
 
-    kept = status.updated_at is not None and status.document is not None
+    # When the copy still in force was fetched (None: no copy is in force).
+    kept = (when(status.updated_at) if status.updated_at is not None
+            and status.document is not None else None)
     if status.offline_since is not None:
-        if kept:
-            assert status.updated_at is not None
+        if kept is not None:
             return Words("{name}: offline since {time} ({reason}); showing the copy from "
                          "{kept}", name=name, time=when(status.offline_since),
-                         reason=status.reason, kept=when(status.updated_at))
+                         reason=status.reason, kept=kept)
         return Words("{name}: offline since {time} ({reason})", name=name,
                      time=when(status.offline_since), reason=status.reason)
     if status.rejected_digest:
-        if kept:
-            assert status.updated_at is not None
+        if kept is not None:
             return Words("{name}: new version rejected: {reason}; the copy from {kept} stays",
-                         name=name, reason=status.rejected_reason,
-                         kept=when(status.updated_at))
+                         name=name, reason=status.rejected_reason, kept=kept)
         return Words("{name}: new version rejected: {reason}", name=name,
                      reason=status.rejected_reason)
     if status.updated_at is not None:

@@ -274,13 +274,13 @@ def compose(
 def help_view(config: Config, problems: tuple[str, ...] = (),
               lang: Language = ENGLISH.primary) -> HelpView:
     """The key card: every key and what it does, then the first ``MAX_PROBLEMS`` problems
-    (and how many more there are)."""
+    (already in ``lang``; ``compose`` says them) and how many more there are."""
     rows = tuple(
         (" / ".join(keys), lang.gettext(DESCRIPTIONS[action]))
         for action, keys in config.keys.items()
         if keys and action in DESCRIPTIONS
     )
-    shown = tuple(lang.say(p) for p in problems[:MAX_PROBLEMS])
+    shown = tuple(problems[:MAX_PROBLEMS])
     more = len(problems) - MAX_PROBLEMS
     if more > 0:
         # TRANSLATORS: the key card's last line when it lists only the first problems.
