@@ -419,6 +419,7 @@ def soak(folder: Path, minutes: float, seed: int, *, video: bool = True) -> Run:
                "WATCHPARTY_KIOSK_STATE": str(folder / "state"),
                "WATCHPARTY_KIOSK_CACHE": str(folder / "cache"),
                "WATCHPARTY_KIOSK_LOGS": str(folder / "logs"),
+               "WATCHPARTY_KIOSK_CONFIG_DIR": str(folder / "config"),
                "WATCHPARTY_KIOSK_INSTANCE": f"watchparty-kiosk-soak-{os.getpid()}"}
         check = subprocess.run([sys.executable, "-m", "kiosk", "check", str(config)],
                                env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)

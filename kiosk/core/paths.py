@@ -32,6 +32,29 @@ def assets() -> Path:
     return data_root() / "assets"
 
 
+def config_dir() -> Path:
+    """Per-user config: the host's own event, made by the setup or opened from a pack.
+    WATCHPARTY_KIOSK_CONFIG_DIR overrides it."""
+    return _user_folder("WATCHPARTY_KIOSK_CONFIG_DIR", platformdirs.user_config_dir)
+
+
+def host_event_dir() -> Path:
+    """The folder of the host's own event: ``event.yaml`` and the pictures it names
+    (``media/``), copied in so an unplugged stick cannot take them away."""
+    return config_dir() / "event"
+
+
+def host_event() -> Path:
+    """The host's own event config; the kiosk starts on it when it is there."""
+    return host_event_dir() / "event.yaml"
+
+
+def replaced_events_dir() -> Path:
+    """Where an event replaced by another (a pack opened, a new setup) is kept, one
+    folder per replacement, so nothing a host made is ever lost."""
+    return config_dir() / "replaced"
+
+
 def state_dir() -> Path:
     """Per-user state (the last good config); WATCHPARTY_KIOSK_STATE overrides it."""
     return _user_folder("WATCHPARTY_KIOSK_STATE", platformdirs.user_state_dir)
