@@ -107,7 +107,7 @@ def parse_csv(text: str, name: str) -> FeedDocument:
     if not rows:
         raise ConfigInvalid(sheet.errors or [ConfigError(name, 1, 1, "", "the file is empty")])
     header, body = rows[0], rows[1:]
-    names = [_split_header(_written(c.text))[0] for c in header.cells.values()]
+    names = [split_header(_written(c.text))[0] for c in header.cells.values()]
     if "award" in names:
         columns, required, build = AWARDS_COLUMNS, "award", _awards_node
     elif "title" in names:
@@ -177,7 +177,7 @@ def _written(text: str) -> str:
     return " ".join(text.split())
 
 
-def _split_header(written: str) -> tuple[str, str | None]:
+def split_header(written: str) -> tuple[str, str | None]:
     """``Title (BE)`` → ``("title", "BE")``; ``Start`` → ``("start", None)``."""
     match = _LANGUAGE_HEADER.fullmatch(written)
     if match is None:
@@ -193,7 +193,7 @@ def _headers(header: _Line, columns: tuple[str, ...], sheet: _Sheet) -> dict[int
         written = _written(cell.text)
         if not written:
             continue
-        name, code = _split_header(written)
+        name, code = split_header(written)
         here = (header.number, cell.column)
         if name not in columns:
             sheet.error(*here, "", f"unknown column {written!r}{_nearest(name, columns)}; "
