@@ -255,6 +255,13 @@ class Kiosk(QObject):
                        if config.delay else 0)
         self.refresh()
 
+    def set_clock(self, clock: Clock, *, rehearsal: bool) -> None:
+        """Another event was taken up (the host's own, after the built-in rehearsal): its
+        clock, real time for an event still to come."""
+        self.clock = clock
+        self.rehearsal = rehearsal
+        self.log.write("clock", clock(), rehearsal=rehearsal)
+
     def set_problems(self, source: str, lines: tuple[str, ...]) -> None:
         """What one part of the kiosk (``source``: the config watcher, the sleep inhibitor…)
         now needs the host to know; an empty tuple clears it."""

@@ -178,11 +178,16 @@ class OperatorPanel(QWidget):
         right.addWidget(self.log)
         right.addStretch(1)
 
-        layout = QHBoxLayout(self)
+        columns = QHBoxLayout()
+        columns.setSpacing(18)
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+        # The host's own event: the first start's welcome, and the editor's buttons.
+        self.top = QVBoxLayout()
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
-        layout.setSpacing(18)
-        layout.addLayout(left, 3)
-        layout.addLayout(right, 2)
+        layout.addLayout(self.top)
+        layout.addLayout(columns, 1)
 
         self._preview_timer = QTimer(self)
         self._preview_timer.setInterval(PREVIEW_MS)
