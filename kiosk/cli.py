@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
-COMMANDS = ("run", "check", "snapshot", "init", "doctor", "autostart")
+COMMANDS = ("run", "check", "snapshot", "init", "doctor", "autostart", "pack", "open")
 SUPERVISE_FLAG = "--supervise"
 # A rehearsal a thousand times faster already runs a 6-hour event in 22 s; beyond this the
 # clock's arithmetic would overflow within a run.
@@ -144,6 +144,23 @@ def _parser() -> argparse.ArgumentParser:
     autostart.add_argument("action", choices=["on", "off", "status"])
     autostart.add_argument("--config", type=Path, help="the config to start with")
     autostart.set_defaults(handler=_autostart)
+
+    pack = sub.add_parser("pack", help="write the event and its pictures into one .wpk file "
+                                       "to send to the venues")
+    pack.add_argument("--config", type=Path,
+                      help="the event config (default: this computer's own event)")
+    pack.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.wpk")
+    pack.set_defaults(handler=_pack)
+
+    opening = sub.add_parser("open", help="make an event pack (.wpk) this computer's event, "
+                                          "then start the kiosk on it")
+    opening.add_argument("pack", type=Path, metavar="FILE.wpk")
+    opening.add_argument("--replace", action="store_true",
+                         help="replace the event already here without asking (it is kept in "
+                              "the replaced folder)")
+    opening.add_argument("--no-start", action="store_true",
+                         help="only open the pack; do not start the kiosk")
+    opening.set_defaults(handler=_open)
     return parser
 
 
@@ -157,6 +174,87 @@ def _autostart(options: argparse.Namespace) -> int:
     from kiosk.platform.autostart import autostart_command
 
     return autostart_command(options.action, config=options.config)
+
+
+# ---------------------------------------------------------------------- pack, open
+
+
+def _pack(options: argparse.Namespace) -> int:
+    from kiosk.core.pack import PackConfigInvalid, PackError, export_pack
+
+    config_path: Path | None = options.config
+    if config_path is None:
+        config_path = paths.host_event()
+        if not config_path.is_file():
+            print(f"this computer has no event of its own to pack (no {config_path}); name "
+                  "one with --config PATH", file=sys.stderr)
+            return EXIT_INVALID
+    try:
+        summary = export_pack(config_path, options.output)
+    except PackError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID if isinstance(exc, PackConfigInvalid) else EXIT_FAILED
+    for line in summary.lines():
+        print(line)
+    return EXIT_OK
+
+
+def _open(options: argparse.Namespace) -> int:
+    from kiosk.core.pack import PackConfigInvalid, PackError, PackReplaceNeeded, open_pack
+
+    target = paths.host_event_dir()
+    try:
+        try:
+            opened = open_pack(options.pack, target, replace=options.replace)
+        except PackReplaceNeeded as needed:
+            if not _ask_replace(needed.current_title, needed.pack_title):
+                _say(f'Nothing was opened: "{needed.current_title}" stays this computer\'s '
+                     "event (--replace replaces it without asking).")
+                return EXIT_FAILED
+            opened = open_pack(options.pack, target, replace=True)
+    except PackError as exc:
+        _tell(str(exc))
+        return EXIT_INVALID if isinstance(exc, PackConfigInvalid) else EXIT_FAILED
+    if sys.stdout is not None:  # None in a windowed Windows build
+        print(f'Opened "{opened.title}" (starts {opened.start:%Y-%m-%d %H:%M} '
+              f"{opened.start.tzinfo}) into {opened.folder}.")
+        if opened.replaced is not None:
+            print(f"The event it replaced is kept in {opened.replaced}.")
+    if options.no_start:
+        return EXIT_OK
+    return main(["run", "--config", str(paths.host_event())])
+
+
+def _on_terminal() -> bool:
+    """Whether a person at a terminal can answer; a double-clicked file has none (and a
+    windowed Windows build has no sys.stdin at all)."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _ask_replace(current: str, new: str) -> bool:
+    if _on_terminal():
+        try:
+            answer = input(f'Replace "{current}" with "{new}"? [y/N] ')
+        except EOFError:
+            return False
+        return answer.strip().lower() in ("y", "yes")
+    from kiosk.operator.packdialog import ask_replace
+
+    return ask_replace(current, new)
+
+
+def _say(message: str) -> None:
+    if sys.stderr is not None:
+        print(message, file=sys.stderr)
+
+
+def _tell(message: str) -> None:
+    """Why a pack was not opened: on stderr, and in a box when nobody reads a terminal."""
+    _say(message)
+    if not _on_terminal():
+        from kiosk.operator.packdialog import tell
+
+        tell(message)
 
 
 # ---------------------------------------------------------------------- check

@@ -9,7 +9,8 @@ Linux. Steps:
    this interpreter's environment, installing it when missing;
 2. ``pyinstaller packaging/watchparty-kiosk.spec`` → ``DIST/watchparty-kiosk/`` (Windows,
    Linux) or ``DIST/watchparty-kiosk.app`` (macOS);
-3. Linux: ``DIST/watchparty-kiosk-<version>-linux-<arch>.tar.gz``;
+3. Linux: ``share/`` in the bundle (the .wpk file association and ``install-desktop.sh``),
+   then ``DIST/watchparty-kiosk-<version>-linux-<arch>.tar.gz``;
 4. run the bundle's ``--self-test`` (offscreen) and print its report.
 
 Prints the build time and the bundle's size. Exit code 0 when all of that worked.
@@ -22,6 +23,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -33,6 +35,8 @@ CHECKOUT = Path(__file__).resolve().parent.parent
 SPEC = CHECKOUT / "packaging" / "watchparty-kiosk.spec"
 APP = "watchparty-kiosk"
 SELF_TEST_TIMEOUT = 300
+# What share/ in the Linux bundle holds: a double-clicked event pack (.wpk) opens the kiosk.
+LINUX_SHARE = ("watchparty-kiosk.desktop", "watchparty-kiosk-pack.xml", "install-desktop.sh")
 
 
 def version() -> str:
@@ -91,6 +95,16 @@ def bundle_dir(dist: Path) -> Path:
     return dist / (f"{APP}.app" if sys.platform == "darwin" else APP)
 
 
+def add_linux_share(folder: Path) -> Path:
+    """``folder/share``: the desktop entry and MIME type for .wpk files, and the script that
+    installs them for the user (copy2 keeps the script executable)."""
+    share = folder / "share"
+    share.mkdir(exist_ok=True)
+    for name in LINUX_SHARE:
+        shutil.copy2(CHECKOUT / "packaging" / "linux" / name, share / name)
+    return share
+
+
 def linux_archive(dist: Path) -> Path:
     machine = platform.machine().lower().replace("amd64", "x86_64")
     target = dist / f"{APP}-{version()}-linux-{machine}.tar.gz"
@@ -140,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     folder = bundle_dir(dist)
     print(f"build: {folder} in {built:.0f} s, {size_of(folder) / 1e6:.0f} MB", flush=True)
 
+    if sys.platform.startswith("linux"):
+        add_linux_share(folder)
     if sys.platform.startswith("linux") and not args.no_archive:
         started = time.monotonic()
         archive = linux_archive(dist)

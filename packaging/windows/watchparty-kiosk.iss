@@ -9,6 +9,8 @@
 ;   %LOCALAPPDATA%\Programs\watchparty-kiosk); the first page offers "all users" instead,
 ;   which asks for administrator rights. Command line: /CURRENTUSER or /ALLUSERS.
 ; - A Start-menu entry; optionally a desktop icon and "start when I log in".
+; - Event packs (.wpk) open with the kiosk: a double-click runs "watchparty-kiosk.exe open FILE"
+;   (for this user, or for all users with an all-users install); the uninstaller removes it.
 ; - Upgrades in place: the AppId never changes, a running kiosk is closed first, and the old
 ;   _internal folder is removed before the new files go in (no stale libraries).
 ; - The uninstaller keeps the user's settings and logs (%LOCALAPPDATA%\watchparty-kiosk: the
@@ -26,6 +28,8 @@
 #endif
 #define AppName "watchparty-kiosk"
 #define AppExe "watchparty-kiosk.exe"
+; The ProgID of an event pack: letters and periods only (Windows' rule for ProgIDs).
+#define PackProgId "WatchpartyKiosk.EventPack"
 ; Where the kiosk keeps its state (platformdirs' user_state_dir on Windows).
 #define UserDataDir "{localappdata}\watchparty-kiosk"
 
@@ -61,6 +65,8 @@ CloseApplications=force
 CloseApplicationsFilter=*.exe,*.dll,*.pyd,*.so
 RestartApplications=no
 SetupLogging=yes
+; The .wpk association: Explorer is told to refresh its file types after install and uninstall.
+ChangesAssociations=yes
 
 [Languages]
 Name: "english"; MessagesFile: "compiler:Default.isl"
@@ -86,6 +92,13 @@ Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Parameters: "--su
 Root: HKA; Subkey: "Software\Microsoft\Windows\CurrentVersion\Run"; ValueType: string; ValueName: "{#AppName}"; ValueData: """{app}\{#AppExe}"" --supervise"; Tasks: autostart; Flags: uninsdeletevalue
 ; An upgrade without the task ticked takes an older autostart entry away.
 Root: HKA; Subkey: "Software\Microsoft\Windows\CurrentVersion\Run"; ValueType: none; ValueName: "{#AppName}"; Tasks: not autostart; Flags: deletevalue
+; Event packs: .wpk names the ProgID, whose open command makes the pack the host's event and
+; starts the kiosk on it. HKA\Software\Classes is HKCU's for a per-user install.
+Root: HKA; Subkey: "Software\Classes\.wpk"; ValueType: string; ValueName: ""; ValueData: "{#PackProgId}"; Flags: uninsdeletevalue
+Root: HKA; Subkey: "Software\Classes\.wpk\OpenWithProgids"; ValueType: string; ValueName: "{#PackProgId}"; ValueData: ""; Flags: uninsdeletevalue
+Root: HKA; Subkey: "Software\Classes\{#PackProgId}"; ValueType: string; ValueName: ""; ValueData: "watchparty-kiosk event pack"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\{#PackProgId}\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"
+Root: HKA; Subkey: "Software\Classes\{#PackProgId}\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" open ""%1"""
 
 [Run]
 Filename: "{app}\{#AppExe}"; Parameters: "--windowed"; Description: "Rehearse the built-in event in a window now"; Flags: nowait postinstall skipifsilent unchecked
