@@ -435,7 +435,10 @@ def _run(options: argparse.Namespace) -> int:
     from kiosk.core.eventlog import EventLog
     from kiosk.core.startup import choose_clock, choose_config
 
-    chosen = choose_config(options.config)
+    # Without --config: the host's own event once they have made one (setup or a pack).
+    host_event = paths.host_event()
+    config_path: Path | None = options.config or (host_event if host_event.exists() else None)
+    chosen = choose_config(config_path)
     config = chosen.config
     for problem in chosen.problems:
         print(problem, file=sys.stderr)
@@ -553,8 +556,12 @@ def _run(options: argparse.Namespace) -> int:
         app.exit(0)
 
     kiosk.set_problems("config", chosen.problems)
-    if options.config is not None:
-        follow_config(kiosk, options.config)
+    if config_path is not None:
+        follow_config(kiosk, config_path)
+    from kiosk.operator.hostevent import HostEvent
+
+    HostEvent(operator.panel, following=config_path, language=kiosk.languages.primary.code,
+              adopt=lambda path: adopt_event(kiosk, path, rehearse=options.at is not None))
     inhibitor = SleepInhibitor()
     inhibit_problem = inhibitor.start(f"{config.event.title} is being shown")
     kiosk.set_problems("sleep", (inhibit_problem,) if inhibit_problem else ())
@@ -591,12 +598,34 @@ def _default_event_log() -> Path:
     return path
 
 
+def adopt_event(kiosk: Any, path: Path, *, rehearse: bool = False) -> None:
+    """Run the config at ``path`` from now on (the host made or opened their own event):
+    its clock (real time for an event to come), its config, and its edits followed."""
+    from kiosk.core.startup import choose_clock, choose_config
+
+    chosen = choose_config(path)
+    kiosk.set_problems("config", chosen.problems)
+    if not rehearse:
+        timing = choose_clock(chosen.config, at=None, speed=None)
+        kiosk.set_clock(timing.clock, rehearsal=timing.rehearsal)
+    if kiosk.feeds is not None:
+        kiosk.feeds.rebase(chosen.config)
+    else:
+        kiosk.apply_config(chosen.config)
+    kiosk.stage.setWindowTitle(f"{chosen.config.event.title} — watchparty-kiosk")
+    follow_config(kiosk, path)
+
+
 def follow_config(kiosk: Any, path: Path) -> Any:
     """Apply edits of the config file while the kiosk runs (kiosk.reload); the watcher lives
-    as long as the kiosk."""
+    as long as the kiosk, or until another config is followed."""
     from kiosk.reload import ConfigWatcher
 
+    previous = getattr(kiosk, "config_watcher", None)
+    if previous is not None:
+        previous.deleteLater()
     watcher = ConfigWatcher(path, parent=kiosk)
+    kiosk.config_watcher = watcher
 
     def reloaded(new: Config, warnings: tuple[str, ...]) -> None:
         kiosk.set_problems("config", warnings)

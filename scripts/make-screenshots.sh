@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Rebuilds the README's pictures from the built-in event, offscreen and deterministically:
-# `snapshot` for every scene, and a short real run (the demo clip through libVLC) for the
-# live stream under the programme bar. The built-in event names no laureates and has no QR
-# slide, so the awards and QR pictures use a copy of it with the example feed's laureates
-# and an example address added.
+# `snapshot` for every scene, a short real run (the demo clip through libVLC) for the
+# live stream under the programme bar, and the host's setup and editor driven offscreen.
+# The built-in event names no laureates and has no QR slide, so the awards and QR pictures
+# use a copy of it with the example feed's laureates and an example address added.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PY=.venv/bin/python
@@ -12,8 +12,11 @@ mkdir -p "$out"
 rm -f "$out"/*.png
 export QT_QPA_PLATFORM=offscreen WATCHPARTY_KIOSK_AUDIO=dummy TZ=Europe/London
 export WATCHPARTY_KIOSK_STATE="$(mktemp -d)" WATCHPARTY_KIOSK_CACHE="$(mktemp -d)"
+# An empty config folder: a first start, with no event of the host's own yet.
+export WATCHPARTY_KIOSK_CONFIG_DIR="$(mktemp -d)"
 work="$(mktemp -d)"
-trap 'rm -rf "$work" "$WATCHPARTY_KIOSK_STATE" "$WATCHPARTY_KIOSK_CACHE"' EXIT
+trap 'rm -rf "$work" "$WATCHPARTY_KIOSK_STATE" "$WATCHPARTY_KIOSK_CACHE" \
+    "$WATCHPARTY_KIOSK_CONFIG_DIR"' EXIT
 
 # The built-in event plus a QR slide and two laureates (one announced, one to reveal).
 "$PY" - config/solidarity-conference-2021.yaml "$work/event.yaml" <<'PY'
@@ -69,4 +72,6 @@ image = QImage(sys.argv[1])
 image.scaled(960, 540, Qt.AspectRatioMode.KeepAspectRatio,
              Qt.TransformationMode.SmoothTransformation).save(sys.argv[1])
 PY
+# The host's side: the first start's welcome, the setup, the editor and its timeline.
+"$PY" scripts/make-host-screens.py "$out" 2>/dev/null
 ls -l "$out"

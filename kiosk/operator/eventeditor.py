@@ -551,9 +551,13 @@ class ProgrammeTab(QWidget):
             self.problem.say("The clipboard holds no rows: copy them in the spreadsheet first")
             return False
         parsed = sheet.parse_rows(text)
-        if parsed.problems:
-            shown = "; ".join(str(p) for p in parsed.problems[:3])
-            more = len(parsed.problems) - 3
+        # A column the kiosk has no place for (notes, say) is left out, and the host told;
+        # a cell it cannot read stops the paste.
+        notes = [p for p in parsed.problems if "left out" in p.message]
+        problems = [p for p in parsed.problems if p not in notes]
+        if problems or not parsed.rows:
+            shown = "; ".join(str(p) for p in problems[:3]) or "no rows with a title"
+            more = len(problems) - 3
             self.problem.say(f"Not added: {shown}" + (f" (and {more} more)" if more > 0
                                                        else ""))
             return False
@@ -566,7 +570,7 @@ class ProgrammeTab(QWidget):
             return doc
 
         if self.editor.apply(edit, refuse=self.problem.say):
-            self.problem.say("")
+            self.problem.say("; ".join(str(n) for n in notes))
             self.load()
             return True
         return False

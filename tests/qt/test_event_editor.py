@@ -279,3 +279,13 @@ def test_the_editor_can_be_pictured(qtbot, editor, tmp_path):
     assert image.width() >= 1000
     if out:
         image.save(str(Path(out) / "editor.png"))
+
+
+def test_a_column_the_kiosk_has_no_place_for_is_left_out_and_the_host_told(qtbot, editor,
+                                                                           hand_written):
+    QGuiApplication.clipboard().setText("19:00\t30m\tDiscussion\tA guest\tAsk for the mic\t"
+                                        "room 2\r\n")
+    qtbot.mouseClick(editor.programme_tab.paste, Qt.MouseButton.LeftButton)
+    config = config_module.load(hand_written)
+    assert [i.title for i in config.programme.items][-1] == "Discussion"
+    assert "left out" in editor.programme_tab.problem.text()
