@@ -14,18 +14,18 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QDate  # noqa: E402
-from PySide6.QtGui import QGuiApplication  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QDate
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.app import Kiosk  # noqa: E402
-from kiosk.cli import adopt_event  # noqa: E402
-from kiosk.core import config as config_module  # noqa: E402
-from kiosk.core import paths  # noqa: E402
-from kiosk.core.clock import RehearsalClock  # noqa: E402
-from kiosk.core.eventlog import EventLog  # noqa: E402
-from kiosk.operator.hostevent import HostEvent  # noqa: E402
-from kiosk.operator.window import OperatorController  # noqa: E402
+from kiosk.app import Kiosk
+from kiosk.cli import adopt_event
+from kiosk.core import config as config_module
+from kiosk.core import paths
+from kiosk.core.clock import RehearsalClock
+from kiosk.core.eventlog import EventLog
+from kiosk.operator.hostevent import HostEvent
+from kiosk.operator.window import OperatorController
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNNING_ORDER = ("Start\tDuration\tTitle (en)\tTitle (be)\tKind\tSpeaker\r\n"

@@ -100,7 +100,7 @@ def test_a_new_host_gets_from_first_start_to_their_own_event_on_the_stage(qtbot,
     assert [i.title for i in saved.programme.items] == ["Welcome", "Speeches", "Break",
                                                         "Concert"]
     kiosk.config_watcher.check()  # what the file watcher does within a second
-    assert [i.title for i in kiosk.config.programme.items][0] == "Welcome"
+    assert kiosk.config.programme.items[0].title == "Welcome"
     start = saved.event.start
     editor.timeline.show_at(start + timedelta(minutes=25))
     assert editor.timeline.view.scene is Scene.LIVE
