@@ -560,8 +560,10 @@ def _run(options: argparse.Namespace) -> int:
         follow_config(kiosk, config_path)
     from kiosk.operator.hostevent import HostEvent
 
-    HostEvent(operator.panel, following=config_path, language=kiosk.languages.primary.code,
-              adopt=lambda path: adopt_event(kiosk, path, rehearse=options.at is not None))
+    host = HostEvent(operator.panel, following=config_path,
+                     language=kiosk.languages.primary.code,
+                     adopt=lambda path: adopt_event(kiosk, path, rehearse=options.at is not None))
+    app.installEventFilter(host)  # a pack double-clicked on macOS arrives as an event
     inhibitor = SleepInhibitor()
     inhibit_problem = inhibitor.start(f"{config.event.title} is being shown")
     kiosk.set_problems("sleep", (inhibit_problem,) if inhibit_problem else ())

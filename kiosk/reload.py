@@ -70,7 +70,9 @@ class ConfigWatcher(QObject):
             return None
 
     def _watch(self) -> None:
-        for item in (self.path, self.path.parent):
+        # The folder above too: opening a pack or a new setup puts a whole new event folder
+        # where the old one was (the watch on the old folder goes with it).
+        for item in (self.path, self.path.parent, self.path.parent.parent):
             if item.exists() and str(item) not in (*self._watcher.files(),
                                                     *self._watcher.directories()):
                 self._watcher.addPath(str(item))

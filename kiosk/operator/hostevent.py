@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -62,7 +63,44 @@ class HostEvent(QObject):
         self.new_button.clicked.connect(self.start_setup)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.export_button.clicked.connect(self._on_export_button_clicked)
+        self._awaiting: Any = None
+        if following is None:
+            self._await_host_event()
         self._update()
+
+    def _await_host_event(self) -> None:
+        """While the kiosk shows the built-in event, an event of the host's own appearing
+        (``watchparty-kiosk open`` from a double-click while it runs) is taken up at once."""
+        from kiosk.reload import ConfigWatcher
+
+        try:
+            paths.config_dir().mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return  # nowhere to look: the setup says why when it cannot save either
+        self._awaiting = ConfigWatcher(paths.host_event(), parent=self)
+        self._awaiting.reloaded.connect(self._on_awaiting_reloaded)
+
+    def _on_awaiting_reloaded(self, _config: object, _warnings: tuple[str, ...]) -> None:
+        if self.following is None:
+            self._take(paths.host_event())
+
+    def _take(self, path: Path) -> None:
+        """From now on the kiosk runs ``path``."""
+        if self._awaiting is not None:
+            self._awaiting.deleteLater()
+            self._awaiting = None
+        self.following = path
+        self.adopt(path)
+        self._update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """macOS hands a double-clicked pack to the running app as a file-open event."""
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            name = event.file()
+            if name.lower().endswith(".wpk"):
+                self.open_pack(Path(name))
+                return True
+        return super().eventFilter(watched, event)
 
     def _update(self) -> None:
         own = self.following is not None
@@ -120,9 +158,7 @@ class HostEvent(QObject):
     def _on_setup_created(self, path: Path) -> None:
         assert self.setup is not None
         self.setup.hide()
-        self.following = path
-        self.adopt(path)
-        self._update()
+        self._take(path)
         self.edit()  # on to the running order, slides and the rest
 
     def _on_setup_cancelled(self) -> None:
@@ -180,10 +216,8 @@ class HostEvent(QObject):
         except PackError as exc:
             QMessageBox.warning(self.panel, "The pack was not opened", str(exc))
             return False
-        self.following = paths.host_event()
         self.editor = None
-        self.adopt(self.following)
-        self._update()
+        self._take(paths.host_event())
         return True
 
     def _on_export_button_clicked(self) -> None:

@@ -118,3 +118,28 @@ def test_a_new_host_gets_from_first_start_to_their_own_event_on_the_stage(qtbot,
         Path(report).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     assert fields <= 6 and clicks <= 5
     kiosk.request_quit()
+
+
+def test_a_pack_opened_while_the_built_in_event_runs_is_taken_up_at_once(qtbot, tmp_path):
+    """A double-click on a pack while the kiosk runs: `open` puts the event in place, and
+    the running kiosk (on the built-in event) shows it without a restart."""
+    from kiosk.core.pack import export_pack, open_pack
+
+    builtin = config_module.load(paths.builtin_config())
+    kiosk = Kiosk(builtin, RehearsalClock(builtin.event.start, 1.0), rehearsal=True,
+                  event_log=EventLog(None), state_dir=tmp_path / "state")
+    qtbot.addWidget(kiosk.stage)
+    operator = OperatorController(kiosk)
+    qtbot.addWidget(operator.window)
+    host = HostEvent(operator.panel, following=None,
+                     adopt=lambda path: adopt_event(kiosk, path))
+    source = tmp_path / "organisers.yaml"
+    day = date.today() + timedelta(days=3)
+    source.write_text(f"event:\n  title: From the organisers\n  timezone: Europe/Vilnius\n"
+                      f"  start: {day:%Y-%m-%d} 19:00\n  end: \"22:00\"\n", encoding="utf-8")
+    export_pack(source, tmp_path / "event.wpk")
+    open_pack(tmp_path / "event.wpk", paths.host_event_dir())
+    qtbot.waitUntil(lambda: kiosk.config.event.title == "From the organisers", timeout=5000)
+    assert host.following == paths.host_event()
+    assert not kiosk.rehearsal and kiosk.view.scene is Scene.COUNTDOWN
+    kiosk.request_quit()

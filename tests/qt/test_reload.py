@@ -118,3 +118,26 @@ def test_a_file_gone_for_a_moment_is_not_an_error(qtbot, running):
     with qtbot.waitSignal(watcher.reloaded, timeout=5000):
         path.write_text(CONFIG.format(title="Back again", blackout="B"), encoding="utf-8")
     assert kiosk.config.event.title == "Back again"
+
+
+def test_a_whole_event_folder_replaced_is_followed(qtbot, tmp_path):
+    """Opening a pack or a new setup moves the event's folder aside and puts a new one in
+    its place; the running kiosk must follow the new file, not the moved one."""
+    folder = tmp_path / "config" / "event"
+    folder.mkdir(parents=True)
+    path = folder / "event.yaml"
+    path.write_text(CONFIG.format(title="Solidarity", blackout="B"), encoding="utf-8")
+    config = config_module.load(path)
+    kiosk = Kiosk(config, Clock(), rehearsal=True, event_log=EventLog(None))
+    qtbot.addWidget(kiosk.stage)
+    watcher = follow_config(kiosk, path)
+    (tmp_path / "config" / "replaced").mkdir()
+    folder.replace(tmp_path / "config" / "replaced" / "old")
+    fresh = tmp_path / "config" / "event.new"
+    fresh.mkdir()
+    (fresh / "event.yaml").write_text(CONFIG.format(title="Another evening", blackout="B"),
+                                      encoding="utf-8")
+    with qtbot.waitSignal(watcher.reloaded, timeout=5000):
+        fresh.replace(folder)
+    assert kiosk.config.event.title == "Another evening"
+    kiosk.request_quit()
