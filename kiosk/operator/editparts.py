@@ -1,0 +1,42 @@
+"""What the event editor's tabs share: a config text shown in a field, and pictures copied
+into the event's own folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+IMAGE_FILTER = "Pictures (*.png *.jpg *.jpeg *.gif *.webp *.bmp *.svg)"
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg"}
+
+
+def copy_into_event(source: Path, event_dir: Path) -> str:
+    """Copy a picture into the event's ``media`` folder (a stick gets unplugged); returns
+    the path to write in the config, relative to it. The same picture twice is one file."""
+    media = event_dir / "media"
+    media.mkdir(parents=True, exist_ok=True)
+    data = source.read_bytes()
+    stem, suffix = source.stem or "picture", source.suffix.lower()
+    target = media / f"{stem}{suffix}"
+    n = 1
+    while target.exists() and target.read_bytes() != data:
+        n += 1
+        target = media / f"{stem}-{n}{suffix}"
+    if not target.exists():
+        shutil.copyfile(source, target)
+    return f"media/{target.name}"
+
+
+def plain_text(value: Any) -> str:
+    """A config text for one field: the first language's when it has several."""
+    if isinstance(value, dict):
+        return str(next(iter(value.values()), ""))
+    return "" if value is None else str(value)
+
+
+def language_text(value: Any, code: str, first: bool) -> str:
+    """A config text in language ``code``; a plain text counts as the ``first`` language's."""
+    if isinstance(value, dict):
+        return str(value.get(code, ""))
+    return ("" if value is None else str(value)) if first else ""
