@@ -59,8 +59,7 @@ def main(out: Path) -> int:
 
     form = host.start_setup()
     form.resize(1100, 760)
-    form.first_language.setCurrentIndex(form.first_language.findData("en"))
-    form.second_language.setCurrentIndex(form.second_language.findData("be"))
+    form.hall_languages.set_codes(("en", "be"))
     form.title.set_languages(form.languages())
     form.title.fields["en"].set_text("Belarusian evening in Leeds")
     form.title.fields["be"].set_text("Беларускі вечар у Лідсе")

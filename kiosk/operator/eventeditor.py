@@ -15,7 +15,6 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
@@ -31,11 +30,18 @@ from PySide6.QtWidgets import (
 from kiosk.core import typed
 from kiosk.core.config import Config
 from kiosk.core.eventedit import EventEdit, Refusal
-from kiosk.core.i18n import KNOWN
 from kiosk.core.newevent import text_value
 from kiosk.core.yamledit import Document, KeyPath
 from kiosk.operator.awardstab import AwardsTab
-from kiosk.operator.fields import FORM_STYLE, Field, Problem, Texts, ZoneBox, hint
+from kiosk.operator.fields import (
+    FORM_STYLE,
+    Field,
+    LanguagePair,
+    Problem,
+    Texts,
+    ZoneBox,
+    hint,
+)
 from kiosk.operator.keystab import KeysTab
 from kiosk.operator.looktab import LookTab
 from kiosk.operator.programmetab import ProgrammeTab
@@ -194,12 +200,7 @@ class EventTab(QScrollArea):
         self.end = Field("21:30")
         self.when_problem = Problem()
         self.stream = Field("Paste the YouTube or stream address; empty: the demo clip")
-        self.first_language = QComboBox()
-        self.second_language = QComboBox()
-        self.second_language.addItem("—", "")
-        for code, info in KNOWN.items():
-            self.first_language.addItem(f"{info.name} ({code})", code)
-            self.second_language.addItem(f"{info.name} ({code})", code)
+        self.hall_languages = LanguagePair(editor.languages, self)
         self.feed = Field("The organisers' feed address (optional)")
         self.venue = Field("The hall's name")
         self.venue_zone = ZoneBox(editor.language)
@@ -212,8 +213,8 @@ class EventTab(QScrollArea):
         form.addRow("Ends", self.end)
         form.addRow("", self.when_problem)
         form.addRow("Stream", self.stream)
-        form.addRow("Hall's language", self.first_language)
-        form.addRow("Second language", self.second_language)
+        form.addRow("Hall's language", self.hall_languages.first)
+        form.addRow("Second language", self.hall_languages.second)
         form.addRow("Organisers' feed", self.feed)
         form.addRow("Hall", self.venue)
         form.addRow("Hall's time zone", self.venue_zone)
@@ -237,8 +238,7 @@ class EventTab(QScrollArea):
         self.feed.committed.connect(self._on_feed_committed)
         self.venue.committed.connect(
             lambda t: self._set(("venue", "name"), t.strip() or None, self.venue.refuse))
-        self.first_language.activated.connect(lambda _i: self._languages())
-        self.second_language.activated.connect(lambda _i: self._languages())
+        self.hall_languages.chosen.connect(self._on_languages_chosen)
 
     def load(self) -> None:
         doc = self.editor.document
@@ -260,10 +260,7 @@ class EventTab(QScrollArea):
         self.stream.set_text(str(doc.get(("event", "stream")) or ""))
         self.feed.set_text(str(doc.get(("feeds", 0, "url")) or ""))
         self.venue.set_text(str(doc.get(("venue", "name")) or ""))
-        codes = list(self.editor.languages)
-        self.first_language.setCurrentIndex(max(0, self.first_language.findData(codes[0])))
-        self.second_language.setCurrentIndex(
-            max(0, self.second_language.findData(codes[1] if len(codes) > 1 else "")))
+        self.hall_languages.set_codes(self.editor.languages)
 
     def _set(self, path: KeyPath, value: Any, refuse: Callable[[str], None]) -> bool:
         return self.editor.apply(lambda d: d.with_value(path, value), refuse=refuse,
@@ -302,11 +299,8 @@ class EventTab(QScrollArea):
         else:
             self._set(("feeds",), [{"url": url}], self.feed.refuse)
 
-    def _languages(self) -> None:
-        first = self.first_language.currentData()
-        second = self.second_language.currentData()
-        codes = [first] + ([second] if second and second != first else [])
-        if self._set(("languages",), codes, lambda _m: None):
+    def _on_languages_chosen(self) -> None:
+        if self._set(("languages",), list(self.hall_languages.codes()), lambda _m: None):
             self.editor.reload_tabs("event", "programme")
 
 

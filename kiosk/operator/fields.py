@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QObject, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QCompleter,
     QFormLayout,
     QHBoxLayout,
@@ -226,6 +227,35 @@ class ZoneBox(QWidget):
             return
         self.set_zone(zone)
         self.chosen.emit(zone)
+
+
+class LanguagePair(QObject):
+    """The hall's language and an optional second one, as two lists to choose from;
+    ``chosen`` when the host picks either."""
+
+    chosen = Signal()
+
+    def __init__(self, codes: Sequence[str] = ("en",), parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.first = QComboBox()
+        self.second = QComboBox()
+        self.second.addItem("—", "")
+        for code, info in KNOWN.items():
+            self.first.addItem(f"{info.name} ({code})", code)
+            self.second.addItem(f"{info.name} ({code})", code)
+        self.set_codes(codes)
+        self.first.activated.connect(lambda _i: self.chosen.emit())
+        self.second.activated.connect(lambda _i: self.chosen.emit())
+
+    def set_codes(self, codes: Sequence[str]) -> None:
+        codes = list(codes) or ["en"]
+        self.first.setCurrentIndex(max(0, self.first.findData(codes[0])))
+        self.second.setCurrentIndex(max(0, self.second.findData(codes[1] if len(codes) > 1
+                                                                 else "")))
+
+    def codes(self) -> tuple[str, ...]:
+        first, second = self.first.currentData(), self.second.currentData()
+        return (first, second) if second and second != first else (first,)
 
 
 def row(*widgets: QWidget, stretch: int | None = None) -> QWidget:

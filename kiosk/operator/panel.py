@@ -12,14 +12,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +26,7 @@ from kiosk.core.actions import Action
 from kiosk.core.director import Scene
 from kiosk.core.i18n import N_, Language
 from kiosk.core.view import HEALTH_WORDS
+from kiosk.operator.picture import Picture
 
 # The preview refreshes this often while it shows live video (else on every view change).
 PREVIEW_MS = 200
@@ -77,14 +76,8 @@ QFrame#preview-frame { background: #000; border: 1px solid #34405a; }
 """
 
 
-class Preview(QWidget):
+class Preview(Picture):
     """The stage's picture, scaled to the panel; 16:9, black bars as needed."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.image = QImage()
-        self.setMinimumSize(320, 180)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def render_size(self) -> QSize:
         """The largest 16:9 size that fits the widget, in device pixels."""
@@ -96,22 +89,6 @@ class Preview(QWidget):
         else:
             height = width * 9 // 16
         return QSize(width, height)
-
-    def set_image(self, image: QImage) -> None:
-        self.image = image
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        try:
-            painter.fillRect(self.rect(), Qt.GlobalColor.black)
-            if not self.image.isNull():
-                ratio = self.devicePixelRatioF()
-                w, h = self.image.width() / ratio, self.image.height() / ratio
-                x, y = (self.width() - w) / 2, (self.height() - h) / 2
-                painter.drawImage(int(x), int(y), self.image)
-        finally:
-            painter.end()
 
 
 class OperatorPanel(QWidget):

@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
-    QComboBox,
     QDateEdit,
     QFileDialog,
     QFormLayout,
@@ -32,7 +31,15 @@ from kiosk.core import paths, typed, zones
 from kiosk.core.errors import ConfigInvalid
 from kiosk.core.i18n import KNOWN
 from kiosk.core.newevent import Answers, create
-from kiosk.operator.fields import FORM_STYLE, Field, Problem, Texts, ZoneBox, hint
+from kiosk.operator.fields import (
+    FORM_STYLE,
+    Field,
+    LanguagePair,
+    Problem,
+    Texts,
+    ZoneBox,
+    hint,
+)
 
 PACK_FILTER = "Event packs (*.wpk)"
 
@@ -97,13 +104,7 @@ class SetupForm(QScrollArea):
         body.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         body.setStyleSheet(FORM_STYLE)
         form = QFormLayout(body)
-        self.first_language = QComboBox()
-        self.second_language = QComboBox()
-        self.second_language.addItem("—", "")
-        for code, info in KNOWN.items():
-            self.first_language.addItem(f"{info.name} ({code})", code)
-            self.second_language.addItem(f"{info.name} ({code})", code)
-        self.first_language.setCurrentIndex(self.first_language.findData(self.language))
+        self.hall_languages = LanguagePair((self.language,), self)
         self.title = Texts([self.language], "The event's name, as the hall should see it")
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
@@ -136,8 +137,8 @@ class SetupForm(QScrollArea):
         heading = QLabel("Your event")
         heading.setStyleSheet("font-size: 16pt; font-weight: 700;")
         form.addRow(heading)
-        form.addRow("Hall's language", self.first_language)
-        form.addRow("Second language", self.second_language)
+        form.addRow("Hall's language", self.hall_languages.first)
+        form.addRow("Second language", self.hall_languages.second)
         form.addRow("Title", self.title)
         form.addRow("Date", self.day)
         form.addRow("Starts", self.start)
@@ -161,8 +162,7 @@ class SetupForm(QScrollArea):
         self.setWidget(body)
         self.stream_probe: Any = None
         self.feed_probe: Any = None
-        self.first_language.activated.connect(lambda _i: self._on_languages_activated())
-        self.second_language.activated.connect(lambda _i: self._on_languages_activated())
+        self.hall_languages.chosen.connect(self._on_hall_languages_chosen)
         self.title.committed.connect(lambda _v: self._filled("title"))
         self.start.committed.connect(self._on_start_committed)
         self.end.committed.connect(self._on_end_committed)
@@ -174,15 +174,13 @@ class SetupForm(QScrollArea):
         self.back.clicked.connect(self.cancelled)
 
     def languages(self) -> tuple[str, ...]:
-        first = self.first_language.currentData()
-        second = self.second_language.currentData()
-        return (first, second) if second and second != first else (first,)
+        return self.hall_languages.codes()
 
     def _filled(self, name: str) -> None:
         self.clicks += 1
         self.filled.add(name)
 
-    def _on_languages_activated(self) -> None:
+    def _on_hall_languages_chosen(self) -> None:
         self._filled("languages")
         self.title.set_languages(self.languages())
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QPainter, QPaintEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QSlider, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QLabel, QSlider, QVBoxLayout, QWidget
 
 from kiosk.core.config import Config
 from kiosk.core.programme import at, clock_text, countdown_text, day_text
 from kiosk.core.view import View
+from kiosk.operator.picture import Picture
 from kiosk.snapshot import snapshot_view
 from kiosk.stage.window import Stage
 
@@ -31,32 +32,6 @@ def render_view(config: Config, view: View, size: QSize) -> QImage:
     image = stage.render_image(size)
     stage.deleteLater()
     return image
-
-
-class Picture(QWidget):
-    """An image scaled to fit, its shape kept, black around it."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.image = QImage()
-        self.setMinimumSize(320, 180)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-
-    def set_image(self, image: QImage) -> None:
-        self.image = image
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        try:
-            painter.fillRect(self.rect(), Qt.GlobalColor.black)
-            if not self.image.isNull():
-                size = self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                x, y = (self.width() - size.width()) // 2, (self.height() - size.height()) // 2
-                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-                painter.drawImage(QRect(x, y, size.width(), size.height()), self.image)
-        finally:
-            painter.end()
 
 
 class Timeline(QWidget):
