@@ -252,7 +252,10 @@ def test_the_installer_and_the_kiosk_share_one_run_value():
     script = (CHECKOUT / "packaging" / "windows" / "watchparty-kiosk.iss").read_text(
         encoding="utf-8")
     app_name = re.search(r'^#define AppName "([^"]+)"', script, re.MULTILINE).group(1)
-    run_entries = re.findall(r'Subkey: "([^"]+)"; ValueType: \w+; ValueName: "([^"]+)"', script)
+    # The installer writes other keys too (the .wpk file type); the Run ones are these.
+    run_entries = [(subkey, name) for subkey, name in re.findall(
+        r'Subkey: "([^"]+)"; ValueType: \w+; ValueName: "([^"]+)"', script)
+        if subkey.endswith("\\Run")]
     assert run_entries, "the installer writes no Run value any more"
     for subkey, name in run_entries:
         assert subkey == RUN == autostart.RUN_KEY
