@@ -56,6 +56,21 @@ DESCRIPTIONS: Mapping[Action, str] = {
     Action.QUIT: N_("Quit the kiosk"),
 }
 
+# The buttons of the host's panel and the volunteers' remote, in the order a host looks for
+# them, with their short names (English; shown in the kiosk's language). Keys, panel and
+# remote all act through this one table.
+BUTTONS: tuple[tuple[Action, str], ...] = (
+    (Action.AUTOMATIC, N_("Automatic")), (Action.LIVE, N_("Live")),
+    (Action.SLIDES, N_("Slides")), (Action.AWARDS, N_("Awards")),
+    (Action.COUNTDOWN, N_("Countdown")), (Action.MESSAGE, N_("Message")),
+    (Action.BLACKOUT, N_("Blackout")), (Action.REVEAL, N_("Reveal")),
+    (Action.PREVIOUS_SLIDE, N_("‹ Slide")), (Action.NEXT_SLIDE, N_("Slide ›")),
+    (Action.DELAY_MORE, N_("+5 min late")), (Action.DELAY_LESS, N_("–5 min")),
+    (Action.VOLUME_DOWN, N_("Quieter")), (Action.VOLUME_UP, N_("Louder")),
+    (Action.MUTE, N_("Mute")), (Action.OVERLAY, N_("Programme bar")),
+    (Action.DIAGNOSTICS, N_("Diagnostics")), (Action.HELP, N_("Help")),
+)
+
 # Presentation clickers send PgUp/PgDown, F5 / Shift+F5 ("start show"), Esc and B or "."
 # ("black screen"); the rest are first letters a volunteer can guess (T: type a message).
 DEFAULT_KEYS: Mapping[Action, tuple[str, ...]] = {

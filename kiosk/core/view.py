@@ -41,6 +41,14 @@ WAITING = N_("The live stream will appear here")
 PROMPT = N_("Message for the hall — Enter to show, Esc to cancel")
 
 
+# The scenes as the host's panel and the remote name them.
+# TRANSLATORS: the next seven are scene names in the host's panel ("AUTOMATIC: live").
+SCENE_NAMES: dict[Scene, str] = {
+    Scene.COUNTDOWN: N_("countdown"), Scene.LIVE: N_("live"), Scene.SLIDES: N_("slides"),
+    Scene.AWARDS: N_("awards"), Scene.MESSAGE: N_("message"), Scene.BLACKOUT: N_("blackout"),
+    Scene.CLOSING: N_("closing"),
+}
+
 @dataclass(frozen=True)
 class OverlayView:
     position: str

@@ -22,33 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core.actions import Action
+from kiosk.core.actions import BUTTONS, Action
 from kiosk.core.director import Scene
 from kiosk.core.i18n import N_, Language
-from kiosk.core.view import HEALTH_WORDS
+from kiosk.core.view import HEALTH_WORDS, SCENE_NAMES
 from kiosk.operator.picture import Picture
 
 # The preview refreshes this often while it shows live video (else on every view change).
 PREVIEW_MS = 200
-# The buttons, in the order a host looks for them (English; shown in the kiosk's language).
-BUTTONS = (
-    (Action.AUTOMATIC, N_("Automatic")), (Action.LIVE, N_("Live")),
-    (Action.SLIDES, N_("Slides")), (Action.AWARDS, N_("Awards")),
-    (Action.COUNTDOWN, N_("Countdown")), (Action.MESSAGE, N_("Message")),
-    (Action.BLACKOUT, N_("Blackout")), (Action.REVEAL, N_("Reveal")),
-    (Action.PREVIOUS_SLIDE, N_("‹ Slide")), (Action.NEXT_SLIDE, N_("Slide ›")),
-    (Action.DELAY_MORE, N_("+5 min late")), (Action.DELAY_LESS, N_("–5 min")),
-    (Action.VOLUME_DOWN, N_("Quieter")), (Action.VOLUME_UP, N_("Louder")),
-    (Action.MUTE, N_("Mute")), (Action.OVERLAY, N_("Programme bar")),
-    (Action.DIAGNOSTICS, N_("Diagnostics")), (Action.HELP, N_("Help")),
-)
-# The scenes as the mode line names them.
-# TRANSLATORS: the next seven are scene names in the host's panel ("AUTOMATIC: live").
-SCENE_NAMES = {
-    Scene.COUNTDOWN: N_("countdown"), Scene.LIVE: N_("live"), Scene.SLIDES: N_("slides"),
-    Scene.AWARDS: N_("awards"), Scene.MESSAGE: N_("message"), Scene.BLACKOUT: N_("blackout"),
-    Scene.CLOSING: N_("closing"),
-}
 HEADINGS = (N_("WHAT THE HALL SEES"), N_("NOW"), N_("NEXT"), N_("STREAM"), N_("FEEDS"),
             N_("KEYS"), N_("LATEST"))
 # The buttons whose scene is on the stage are marked.
