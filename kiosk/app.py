@@ -144,6 +144,11 @@ class Kiosk(QObject):
         return self._stream_status
 
     @property
+    def laureates_to_reveal(self) -> int:
+        """How many laureates the reveal key has still to show."""
+        return sum(1 for laureate in self._laureates if laureate not in self.state.revealed)
+
+    @property
     def languages(self) -> Languages:
         """The hall's languages: ``--lang``, else the config's (which an edit may change)."""
         return choose(self.config.languages, self.lang, self.config.bilingual)
@@ -152,12 +157,15 @@ class Kiosk(QObject):
         """The programme as it runs now: the config's delay and the volunteers' delay."""
         return self.state.running(self.config.running())
 
-    def trigger(self, action: Action) -> None:
-        """Do what a key asks for."""
+    def trigger(self, action: Action, *, by: str = "") -> None:
+        """Do what a key asks for (``by``: who, when not the keyboard: "remote", …)."""
         if self.editor.isVisible():
             return
         now = self.clock()
-        self.log.write("action", now, action=action.value)
+        if by:
+            self.log.write("action", now, action=action.value, by=by)
+        else:
+            self.log.write("action", now, action=action.value)
         if action is Action.QUIT:
             self.request_quit()
             return
@@ -352,13 +360,20 @@ class Kiosk(QObject):
                 or self.state.help):
             self.refresh()
 
-    def _on_editor_submitted(self, text: str) -> None:
-        self._set_shortcuts_enabled(True)
+    def show_message(self, text: str, *, by: str = "") -> None:
+        """Put ``text`` up for the hall as the message editor would ("" takes it down)."""
         now = self.clock()
         self.state = director.show_message(self.state, text, self.config.running(), now)
-        self.log.write("message", now, text=self.state.message)
-        self.stage.setFocus()
+        if by:
+            self.log.write("message", now, text=self.state.message, by=by)
+        else:
+            self.log.write("message", now, text=self.state.message)
         self.refresh()
+
+    def _on_editor_submitted(self, text: str) -> None:
+        self._set_shortcuts_enabled(True)
+        self.stage.setFocus()
+        self.show_message(text)
 
     def _on_editor_cancelled(self) -> None:
         self._set_shortcuts_enabled(True)

@@ -47,6 +47,9 @@ APT_TEST_PACKAGES=(
     x11-utils
     # tests/platform: a private session bus for the sleep-inhibit tests
     dbus-daemon
+    # tests/remote: the phone remote in a real browser, headless, and its driver
+    chromium
+    chromium-driver
 )
 
 PYTHON_CANDIDATES=(python3.12 python3.11 python3)
