@@ -564,6 +564,13 @@ def _run(options: argparse.Namespace) -> int:
                      language=kiosk.languages.primary.code,
                      adopt=lambda path: adopt_event(kiosk, path, rehearse=options.at is not None))
     app.installEventFilter(host)  # a pack double-clicked on macOS arrives as an event
+    from kiosk.operator.remotepanel import RemoteLine
+    from kiosk.remote.service import Remote
+
+    # The volunteers' remote: off until the host switches it on (then remembered).
+    remote = Remote(kiosk)
+    RemoteLine(operator.panel, remote)
+    kiosk.quit_requested.connect(remote.stop)
     inhibitor = SleepInhibitor()
     inhibit_problem = inhibitor.start(f"{config.event.title} is being shown")
     kiosk.set_problems("sleep", (inhibit_problem,) if inhibit_problem else ())

@@ -43,6 +43,11 @@ QWidget#host-form QTableWidget, QWidget#host-form QTreeWidget, QWidget#host-form
 QWidget#host-form QHeaderView::section { background: #222b3b; color: #e8ecf2; padding: 4px; }
 QWidget#host-form QTabBar::tab { background: #222b3b; color: #e8ecf2; padding: 8px 14px; }
 QWidget#host-form QTabBar::tab:selected { background: #34405a; }
+QWidget#host-form QCheckBox::indicator, QWidget#host-form QRadioButton::indicator {
+    width: 16px; height: 16px; border: 2px solid #8d99ad; background: #1b2332; }
+QWidget#host-form QRadioButton::indicator { border-radius: 10px; }
+QWidget#host-form QCheckBox::indicator:checked, QWidget#host-form QRadioButton::indicator:checked {
+    background: #c8313e; border-color: #e8ecf2; }
 """
 
 
