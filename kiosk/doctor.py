@@ -413,6 +413,7 @@ def _check_all(run: _Run) -> None:
         ("screens", _check_screens),
         ("clock", _check_clock),
         ("logs", _check_logs),
+        ("remote", _check_remote),
         ("versions", _check_versions),
     )
     for name, step in steps:
@@ -1245,6 +1246,71 @@ def _check_logs(run: _Run) -> Iterator[Finding]:
                                                        "(doctor --bundle diag.zip)")
             return
     yield Finding(Status.PASS, "logs", detail)
+
+
+def _check_remote(run: _Run) -> Iterator[Finding]:
+    """Whether the volunteers' remote is on and its port can be reached (or taken) here."""
+    from PySide6.QtNetwork import QNetworkInterface
+
+    from kiosk.core import remote
+
+    settings, problem = remote.load_settings(paths.config_dir())
+    if problem:
+        yield Finding(Status.WARN, "remote", problem, "switch the remote on again in the "
+                                                      "host's window and pair the phones")
+        return
+    if not settings.enabled:
+        yield Finding(Status.PASS, "remote", "off (switched on in the host's window)")
+        return
+    found = [a.toString() for a in QNetworkInterface.allAddresses()]
+    lan = remote.phone_addresses(remote.listen_addresses(found))
+    yield remote_finding(settings.port, lan)
+
+
+def remote_finding(port: int, lan: Sequence[str]) -> Finding:
+    """The remote's port on this computer's addresses: a running kiosk answering there, a
+    port free for it, or another program holding it."""
+    if not lan:
+        return Finding(Status.WARN, "remote", f"on (port {port}), but this computer is on no "
+                                              "local network: no phone can reach it",
+                       "connect the PC to the hall's Wi-Fi or network cable")
+    places = ", ".join(f"http://{a}:{port}" for a in lan)
+    answers = [_remote_answers(a, port) for a in ("127.0.0.1", *lan)]
+    if all(a == "kiosk" for a in answers):
+        return Finding(Status.PASS, "remote", f"on, the kiosk answers at {places} (a phone "
+                                              "also needs the firewall to let it in)")
+    if any(a == "other" for a in answers):
+        return Finding(Status.FAIL, "remote", f"port {port} is used by another program",
+                       "the kiosk takes the next free port; or close that program")
+    if all(a == "nothing" for a in answers):
+        return Finding(Status.PASS, "remote", f"on, port {port} is free: phones reach "
+                                              f"{places} while the kiosk runs")
+    return Finding(Status.WARN, "remote", f"on, but the kiosk answers on only some of "
+                                          f"{places}", "restart the kiosk")
+
+
+def _remote_answers(address: str, port: int) -> str:
+    """"kiosk" (the remote's own refusal of a stranger), "other" or "nothing"."""
+    import socket
+    import urllib.error
+    import urllib.request
+
+    try:
+        with socket.create_connection((address, port), timeout=1.0):
+            pass
+    except OSError:
+        return "nothing"
+    try:
+        urllib.request.urlopen(f"http://{address}:{port}/api/state", timeout=2.0)
+    except urllib.error.HTTPError as error:
+        try:
+            body = json.loads(error.read().decode("utf-8", "replace"))
+        except ValueError:
+            return "other"
+        return "kiosk" if error.code == 401 and body.get("error") == "not paired" else "other"
+    except OSError:
+        return "other"
+    return "other"
 
 
 def versions(known: dict[str, str]) -> dict[str, str]:

@@ -12,6 +12,8 @@ Runs the kiosk's own parts, not stand-ins, on the bundled data:
   this same executable in worker mode) on the demo clip served from 127.0.0.1;
 - **deno**: yt-dlp's JavaScript runtime runs (``deno --version``), and yt-dlp's challenge
   solver scripts are there;
+- **remote**: the volunteers' remote (its server library and its page) serves the page on
+  127.0.0.1 and refuses its state without a session;
 - **data** and **notices**: the built-in event, schema, fonts, demo clip, and (in a bundle)
   the licence notices.
 
@@ -135,6 +137,7 @@ def run_self_test(report_path: Path | None = None) -> int:
         ("video", _check_video),
         ("resolver", _check_resolver),
         ("deno", _check_deno),
+        ("remote", _check_remote),
         ("notices", _check_notices),
     )
     context = _Context()
@@ -410,6 +413,56 @@ def _check_deno(report: Report, context: _Context) -> Check:
                                     f"{(proc.stderr or proc.stdout).strip()[:200]}", data)
     return Check("deno", True, f"{data['version']} runs from {binary}; yt-dlp-ejs "
                                f"{_dist_version('yt-dlp-ejs')} solver present", data)
+
+
+def _check_remote(report: Report, context: _Context) -> Check:
+    import socket
+    import urllib.error
+    import urllib.request
+
+    from kiosk.core.remote import Pairing, Sessions
+    from kiosk.remote.server import PAGE_DIR, RemoteServer
+
+    class Nobody:
+        def act(self, *_args: Any) -> None: ...
+
+        def say(self, *_args: Any) -> None: ...
+
+        def changed(self) -> None: ...
+
+    data: dict[str, Any] = {"page": str(PAGE_DIR)}
+    bundle = _bundle_root()
+    if bundle is not None and not _inside(PAGE_DIR, bundle):
+        return Check("remote", False, f"the remote's page {PAGE_DIR} is outside the bundle",
+                     data)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    server = RemoteServer(Nobody(), Sessions(), Pairing())
+    try:
+        problems = server.start(["127.0.0.1"], port)
+        if not server.running:
+            return Check("remote", False, "the remote's server did not start: "
+                                          + "; ".join(problems), data)
+        base = f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(base + "/", timeout=10) as answer:
+            page = answer.read().decode("utf-8")
+        with urllib.request.urlopen(base + "/remote.js", timeout=10) as answer:
+            script = answer.read()
+        try:
+            urllib.request.urlopen(base + "/api/state", timeout=10)
+            status = 200
+        except urllib.error.HTTPError as error:
+            status = error.code
+    finally:
+        server.stop()
+    data.update(page_bytes=len(page), script_bytes=len(script), state_status=status)
+    if 'id="pair-form"' not in page or not script:
+        return Check("remote", False, "the remote's page or script is missing", data)
+    if status != 401:
+        return Check("remote", False, f"the remote answered {status} without a session", data)
+    return Check("remote", True, f"page ({len(page)} B) and script ({len(script)} B) served "
+                                 "on 127.0.0.1; no state without a session (401)", data)
 
 
 def _check_notices(report: Report, context: _Context) -> Check:

@@ -184,6 +184,8 @@ def test_archive_holds_a_complete_bundle(built: dict) -> None:
         f"{internal}/kiosk/_data/config/watchparty-kiosk.schema.json",
         f"{internal}/kiosk/_data/assets/demo/demo-stream.mp4",
         f"{internal}/kiosk/_data/assets/fonts/NotoSans-Regular.ttf",
+        f"{internal}/kiosk/remote/page/index.html",
+        f"{internal}/kiosk/remote/page/remote.js",
         f"{internal}/licenses/THIRD-PARTY-NOTICES.md",
         f"{internal}/licenses/LGPL-2.1.txt",
         f"{internal}/licenses/python-packages.txt",
@@ -218,7 +220,9 @@ def test_extracted_bundle_loads_only_its_own_vlc(
     assert proc.returncode == 0 and report["ok"], _describe(proc)
     _say(request, "\n" + proc.stdout.strip())
     checks = _checks(report)
-    assert set(checks) >= {"data", "stage", "libvlc", "video", "resolver", "deno", "notices"}
+    assert set(checks) >= {"data", "stage", "libvlc", "video", "resolver", "deno", "remote",
+                           "notices"}
+    assert _inside(checks["remote"]["page"], bundle), checks["remote"]
     assert report["frozen"] is True
     libvlc = checks["libvlc"]
     assert _inside(libvlc["library"], bundle), libvlc
