@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rebuilds the README's pictures from the built-in event, offscreen and deterministically:
 # `snapshot` for every scene, a short real run (the demo clip through libVLC) for the
-# live stream under the programme bar, and the host's setup and editor driven offscreen.
+# live stream under the programme bar, the host's setup and editor driven offscreen, and the
+# volunteers' remote on a phone.
 # The built-in event names no laureates and has no QR slide, so the awards and QR pictures
 # use a copy of it with the example feed's laureates and an example address added.
 set -euo pipefail
@@ -74,4 +75,7 @@ image.scaled(960, 540, Qt.AspectRatioMode.KeepAspectRatio,
 PY
 # The host's side: the first start's welcome, the setup, the editor and its timeline.
 "$PY" scripts/make-host-screens.py "$out" 2>/dev/null
+# The volunteers' remote: the page on a phone (Debian's Chromium, headless) and the host's
+# window that pairs it.
+"$PY" scripts/make-remote-screens.py "$out" 2>/dev/null
 ls -l "$out"
