@@ -63,7 +63,7 @@ def test_a_healthy_setup_passes(tmp_path, capsys, media, feed_server):
     assert code == 0, out
     expected = {"config": "PASS", "libvlc": "PASS", "js-runtime": "PASS", "stream": "PASS",
                 "feeds": "PASS", "fonts": "PASS", "screens": "WARN", "clock": "PASS",
-                "logs": "PASS", "versions": "PASS"}
+                "logs": "PASS", "remote": "PASS", "versions": "PASS"}
     assert {name: status(lines, name) for name in expected} == expected, out
     # yt-dlp warns once the installed release is two months old: never a failure.
     assert status(lines, "yt-dlp") in ("PASS", "WARN")
