@@ -35,6 +35,10 @@ EXPECTED_IN_WHEEL = (
     "kiosk/locale/be/LC_MESSAGES/watchparty-kiosk.po",
     "kiosk/locale/be@latin/LC_MESSAGES/watchparty-kiosk.po",
     "kiosk/locale/de/LC_MESSAGES/watchparty-kiosk.po",
+    # The volunteers' remote: the page the kiosk serves.
+    "kiosk/remote/page/index.html",
+    "kiosk/remote/page/remote.js",
+    "kiosk/remote/page/remote.css",
 )
 
 
