@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
 from kiosk.core import config as config_module
-from kiosk.core import paths
+from kiosk.core import paths, slate
 from kiosk.core.actions import conflicts
 from kiosk.core.config import Config
 from kiosk.core.director import Scene
@@ -42,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == WORKER_FLAG:
         return _resolver_worker(args[1:])
+    if args and args[0] == slate.FLAG:
+        return _slate(args[1:])
     if not args and getattr(sys, "frozen", False):
         # An installed build started from its icon (the Dock, a double-click): supervised,
         # as the installers' shortcuts start it.
@@ -537,9 +539,14 @@ def _run(options: argparse.Namespace) -> int:
     kiosk.view_changed.connect(lambda _view: operator.refresh())
     kiosk.operator_requested.connect(operator.toggle)
     kiosk.quit_requested.connect(operator.shutdown)
+    from kiosk.core.screens import STAGE_SCREEN_ENV
+
+    # Under the supervisor: where the slate under the stage learns the stage's screen.
+    told = os.environ.get(STAGE_SCREEN_ENV)
     displays = Displays(app, stage, operator, wanted=wanted, windowed=options.windowed,
                         log=lambda kind, **fields: kiosk.log.write(kind, kiosk.clock(),
-                                                                   **fields))
+                                                                   **fields),
+                        stage_screen_file=Path(told) if told else None)
     displays.arrange()
 
     def finish() -> None:
@@ -648,6 +655,18 @@ def _resolver_worker(argv: list[str]) -> int:
     from kiosk.resolver import worker
 
     worker.main(argv)
+
+
+def _slate(argv: list[str]) -> int:
+    """``watchparty-kiosk --slate [RUN ARGS]``: the supervisor's slate under the stage
+    (kiosk.slate), started by the same executable so that it works frozen too."""
+    _ensure_std_streams()
+    try:
+        from kiosk.slate import main as slate_main
+    except ImportError as exc:  # no Qt here: the supervisor supervises without a slate
+        print(f"slate: cannot run without Qt: {exc}", file=sys.stderr)
+        return slate.CANNOT_RUN
+    return slate_main(argv)
 
 
 def _ensure_std_streams() -> None:
