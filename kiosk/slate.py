@@ -187,10 +187,12 @@ class Slate(QObject):
         else:
             # Leaving fullscreen first lets the window manager move it to the other output.
             if window.visibility() == QWindow.Visibility.FullScreen:
-                window.showNormal()
+                window.setWindowStates(Qt.WindowState.WindowNoState)
             window.setScreen(screen)
             window.setGeometry(screen.geometry())
-            window.showFullScreen()
+            # Not showFullScreen(): that also asks for the focus, which the slate never takes.
+            window.setWindowStates(Qt.WindowState.WindowFullScreen)
+            window.setVisible(True)
         if not first and QGuiApplication.platformName() != "offscreen":
             # Moved while a stage may be up: whatever the window manager did with it, the
             # slate belongs under the stage.

@@ -47,6 +47,8 @@ APT_TEST_PACKAGES=(
     x11-utils
     # tests/platform: a private session bus for the sleep-inhibit tests
     dbus-daemon
+    # tests/supervisor, bench/slate.py: a window manager, for the slate under the stage
+    openbox
 )
 
 PYTHON_CANDIDATES=(python3.12 python3.11 python3)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import subprocess
 import threading
 import time
@@ -135,6 +134,7 @@ class Shown:
     what: str
     window: int = 0
     kiosk: bool = False
+    covering: tuple[str, ...] = ()  # what covers the TV, from the top down
 
 
 @dataclass
@@ -196,6 +196,9 @@ class CoverWatcher:
         self._damage = damage
         self.rect = rect
         self.display = Xlib.display.Display(display_name)
+        # Windows vanish while they are looked at (a killed kiosk's): their BadWindow errors
+        # are expected, and the events that follow say what happened.
+        self.display.set_error_handler(lambda *_: None)
         self.display.damage_query_version()
         self.root = self.display.screen().root
         self.atoms = {name: self.display.intern_atom(name)
@@ -316,30 +319,31 @@ class CoverWatcher:
         """What the TV shows now; recorded when it changed."""
         now = time.monotonic()
         shows, window = "", 0
-        kiosk = False
+        kiosk, covering = False, []
         for top in reversed(self.stack):
             # A frame's client says whose it is; a window without children speaks for itself.
             inside = [k for k in self.windows.values() if k.parent == top]
             frame_or_window = self.windows.get(top)
-            covering = [k for k in inside or ([frame_or_window] if frame_or_window else [])
-                        if self._viewable(k) and self._covers(k)]
-            for known in covering:
+            here = [k for k in inside or ([frame_or_window] if frame_or_window else [])
+                    if self._viewable(k) and self._covers(k)]
+            for known in here:
                 self._properties(known)
             # In a frame, the client lies over the frame's own background windows.
-            for known in sorted(covering, key=lambda k: not k.owned):
+            for known in sorted(here, key=lambda k: not k.owned):
                 if known.owned:
                     kiosk = True
-                if shows:
-                    continue  # something above already shows: only whether the kiosk covers
-                if known.owned:
-                    shows = "slate" if known.title.startswith(SLATE_TITLE) else "stage"
+                    what = "slate" if known.title.startswith(SLATE_TITLE) else "stage"
                 else:
-                    shows = "wm" if inside else "other"
-                window = known.wid
+                    what = "wm" if inside else "other"
+                covering.append(what)
+                if not shows:
+                    shows, window = what, known.wid
         with self._lock:
             last = self.watch.shown[-1] if self.watch.shown else None
-            if last is None or (last.what, last.window, last.kiosk) != (shows, window, kiosk):
-                self.watch.shown.append(Shown(now, shows, window, kiosk))
+            seen = Shown(now, shows, window, kiosk, tuple(covering))
+            if last is None or (last.what, last.window, last.kiosk, last.covering) != (
+                    seen.what, seen.window, seen.kiosk, seen.covering):
+                self.watch.shown.append(seen)
 
     def _run(self) -> None:
         X = self._X
@@ -376,7 +380,9 @@ class CoverWatcher:
                 known = self.windows.get(event.window.id)
                 if known is not None:
                     known.mapped = False
-            elif kind == X.ConfigureNotify:
+            elif kind == X.ConfigureNotify and not event.send_event:
+                # (A window manager's synthetic ConfigureNotify gives root coordinates to its
+                # client, ICCCM 4.1.5: the real ones, relative to the parent, follow it.)
                 wid = event.window.id
                 known = self.windows.get(wid)
                 if known is not None:
@@ -412,6 +418,15 @@ class CoverWatcher:
             self._evaluate()
 
 
-def kill_group(pid: int) -> None:
-    with contextlib.suppress(OSError):
-        os.killpg(pid, signal.SIGKILL)
+def pixel(display_name: str, x: int, y: int) -> tuple[int, int, int]:
+    """The colour the X server shows at ``x``, ``y`` of the root window (24-bit TrueColor)."""
+    import Xlib.display
+    from Xlib import X
+
+    display = Xlib.display.Display(display_name)
+    try:
+        data = display.screen().root.get_image(x, y, 1, 1, X.ZPixmap, 0xFFFFFFFF).data
+    finally:
+        display.close()
+    blue, green, red = data[0], data[1], data[2]  # little-endian BGRX
+    return red, green, blue
