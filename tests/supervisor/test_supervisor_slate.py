@@ -25,6 +25,7 @@ from kiosk.core import lastgood, palette, paths
 from kiosk.core.screens import ScreenInfo, StageScreen, stage_screen_index
 from kiosk.core.slate import CANNOT_RUN, SlateText, neutral, slate_text
 from kiosk.stage import drawn
+from kiosk.supervisor import slate_command
 
 pytestmark = pytest.mark.skipif(os.name != "posix",
                                 reason="kills and stops the kiosk with POSIX signals")
@@ -115,6 +116,16 @@ def test_the_slate_finds_the_stages_screen_by_name_else_by_geometry():
     assert stage_screen_index(screens, geometries, StageScreen("DP-3", 0, 0, 800, 600)) is None
     assert StageScreen.from_json(told.to_json()) == told
     assert StageScreen.from_json('{"name": "HDMI-1", "x": 0') is None  # half written
+
+
+def test_the_slate_is_this_kiosk_in_slate_mode_frozen_or_not(monkeypatch):
+    """A bundle has no Python to run ``-m kiosk`` with: its own executable is the slate."""
+    args = ["run", "--config", "event.yaml", "--lang", "be"]
+    assert slate_command(args) == [sys.executable, "-m", "kiosk", "--slate", "--config",
+                                   "event.yaml", "--lang", "be"]
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert slate_command(args) == [sys.executable, "--slate", "--config", "event.yaml",
+                                   "--lang", "be"]
 
 
 # ---------------------------------------------------------------------- the processes
