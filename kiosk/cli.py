@@ -686,15 +686,18 @@ def _ensure_std_streams() -> None:
 
 
 def _adopt_windows_std_handles() -> None:
-    """Windows: make file descriptors 1 and 2 the process's standard handles (the pipes
-    QProcess gave it) when the C runtime did not set them up, as in a GUI-subsystem exe."""
+    """Windows: make file descriptors 0, 1 and 2 the process's standard handles (the pipes
+    its parent gave it: the slate watches its standard input, the worker answers on its
+    output) when the C runtime did not set them up, as in a GUI-subsystem exe."""
     try:
         import ctypes
         import msvcrt
 
         kernel32 = ctypes.WinDLL("kernel32")  # type: ignore[attr-defined]
         kernel32.GetStdHandle.restype = ctypes.c_void_p
-        for fd, which in ((1, -11), (2, -12)):  # STD_OUTPUT_HANDLE, STD_ERROR_HANDLE
+        # STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE
+        for fd, which, mode in ((0, -10, os.O_RDONLY), (1, -11, os.O_WRONLY),
+                                (2, -12, os.O_WRONLY)):
             try:
                 os.fstat(fd)
                 continue  # already usable
@@ -703,7 +706,7 @@ def _adopt_windows_std_handles() -> None:
             handle = kernel32.GetStdHandle(which)
             if handle in (None, 0, ctypes.c_void_p(-1).value):
                 continue
-            os.dup2(msvcrt.open_osfhandle(handle, os.O_WRONLY), fd)  # type: ignore[attr-defined]
+            os.dup2(msvcrt.open_osfhandle(handle, mode), fd)  # type: ignore[attr-defined]
     except (ImportError, OSError, AttributeError):
         pass
 

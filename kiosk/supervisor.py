@@ -606,6 +606,10 @@ def _loop(args: list[str], policy: Policy, restarts: Restarts, workdir: Path, lo
         # The slate first, so that the stage maps after it and stacks above it.
         keeper.start()
         keeper.wait_shown(stop)
+        if stop():
+            log.line(f"asked to stop ({stop.signal_name}) before start {number}; "
+                     "supervisor done")
+            return 0
         started = clock()
         try:
             # Without a signal to ask for a hung kiosk's stacks, it writes them itself a
