@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
 from kiosk.core import config as config_module
-from kiosk.core import paths
+from kiosk.core import paths, slate
 from kiosk.core.actions import conflicts
 from kiosk.core.config import Config
 from kiosk.core.director import Scene
@@ -42,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == WORKER_FLAG:
         return _resolver_worker(args[1:])
+    if args and args[0] == slate.FLAG:
+        return _slate(args[1:])
     if not args and getattr(sys, "frozen", False):
         # An installed build started from its icon (the Dock, a double-click): supervised,
         # as the installers' shortcuts start it.
@@ -537,9 +539,14 @@ def _run(options: argparse.Namespace) -> int:
     kiosk.view_changed.connect(lambda _view: operator.refresh())
     kiosk.operator_requested.connect(operator.toggle)
     kiosk.quit_requested.connect(operator.shutdown)
+    from kiosk.core.screens import STAGE_SCREEN_ENV
+
+    # Under the supervisor: where the slate under the stage learns the stage's screen.
+    told = os.environ.get(STAGE_SCREEN_ENV)
     displays = Displays(app, stage, operator, wanted=wanted, windowed=options.windowed,
                         log=lambda kind, **fields: kiosk.log.write(kind, kiosk.clock(),
-                                                                   **fields))
+                                                                   **fields),
+                        stage_screen_file=Path(told) if told else None)
     displays.arrange()
 
     def finish() -> None:
@@ -657,6 +664,18 @@ def _resolver_worker(argv: list[str]) -> int:
     worker.main(argv)
 
 
+def _slate(argv: list[str]) -> int:
+    """``watchparty-kiosk --slate [RUN ARGS]``: the supervisor's slate under the stage
+    (kiosk.slate), started by the same executable so that it works frozen too."""
+    _ensure_std_streams()
+    try:
+        from kiosk.slate import main as slate_main
+    except ImportError as exc:  # no Qt here: the supervisor supervises without a slate
+        print(f"slate: cannot run without Qt: {exc}", file=sys.stderr)
+        return slate.CANNOT_RUN
+    return slate_main(argv)
+
+
 def _ensure_std_streams() -> None:
     """A windowed build starts with ``sys.stdout``/``sys.stderr`` set to None even when its
     parent handed it pipes; the worker answers on file descriptor 1, so reopen them."""
@@ -674,15 +693,18 @@ def _ensure_std_streams() -> None:
 
 
 def _adopt_windows_std_handles() -> None:
-    """Windows: make file descriptors 1 and 2 the process's standard handles (the pipes
-    QProcess gave it) when the C runtime did not set them up, as in a GUI-subsystem exe."""
+    """Windows: make file descriptors 0, 1 and 2 the process's standard handles (the pipes
+    its parent gave it: the slate watches its standard input, the worker answers on its
+    output) when the C runtime did not set them up, as in a GUI-subsystem exe."""
     try:
         import ctypes
         import msvcrt
 
         kernel32 = ctypes.WinDLL("kernel32")  # type: ignore[attr-defined]
         kernel32.GetStdHandle.restype = ctypes.c_void_p
-        for fd, which in ((1, -11), (2, -12)):  # STD_OUTPUT_HANDLE, STD_ERROR_HANDLE
+        # STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE
+        for fd, which, mode in ((0, -10, os.O_RDONLY), (1, -11, os.O_WRONLY),
+                                (2, -12, os.O_WRONLY)):
             try:
                 os.fstat(fd)
                 continue  # already usable
@@ -691,7 +713,7 @@ def _adopt_windows_std_handles() -> None:
             handle = kernel32.GetStdHandle(which)
             if handle in (None, 0, ctypes.c_void_p(-1).value):
                 continue
-            os.dup2(msvcrt.open_osfhandle(handle, os.O_WRONLY), fd)  # type: ignore[attr-defined]
+            os.dup2(msvcrt.open_osfhandle(handle, mode), fd)  # type: ignore[attr-defined]
     except (ImportError, OSError, AttributeError):
         pass
 

@@ -13,6 +13,14 @@ kiosk down), starts the kiosk as a child and watches it:
   usual culprits), which tells the host why; if safe mode crashes too, starts are spaced out
   (2, 4, 8 … 60 s); a run that lasts ``stable_after`` seconds wipes the slate.
 
+While it supervises, a slate (kiosk.slate, a small process of its own) lies fullscreen under
+the kiosk's stage on the same screen: the event's title and "back in a moment". A kiosk that
+dies uncovers the slate, never the desktop, through restarts and safe mode's backoff alike;
+the next kiosk's stage covers it again. ``SlateKeeper`` starts it before the first kiosk and
+again (after its own crash) only while no kiosk runs, so that every stage maps after it and
+stacks above it; it goes with the supervisor. It is best effort: without it (no Qt, no
+display) the supervisor supervises all the same and logs why.
+
 What to do after an exit is decided by ``Restarts`` and whether a child still beats by
 ``HeartbeatWatch``: both are plain objects fed with times, tested without processes.
 """
@@ -38,7 +46,9 @@ from types import FrameType
 from typing import IO, Any
 
 from kiosk.core import atomic, paths
-from kiosk.platform.frozen import is_frozen
+from kiosk.core import slate as slate_protocol
+from kiosk.core.screens import STAGE_SCREEN_ENV
+from kiosk.platform.frozen import program
 
 # The same names as kiosk.platform.heartbeat's, which imports Qt and so is not imported here.
 HEARTBEAT_ENV = "WATCHPARTY_KIOSK_HEARTBEAT"
@@ -58,6 +68,10 @@ POLL = 0.2  # seconds between looks at the child and its heartbeat
 SUSPEND_GAP = 5.0
 DUMP_WAIT = 1.0  # how long a hung kiosk gets to write its stacks before it is killed
 DUMP_SIGNAL = getattr(signal, "SIGUSR1", None)
+SLATE_SHOWN_WAIT = 5.0  # a kiosk waits this long for the slate to be on screen, at most
+SLATE_STOP_WAIT = 2.0  # the slate's pipe closed: how long it gets to go before it is killed
+SLATE_FAILURES = 3  # the slate died this many times in a row before showing: no more slates
+STAGE_SCREEN_FILE = "stage-screen.json"
 
 # Environment variables that override the policy (seconds), for tests and for hosts.
 POLICY_ENV = {
@@ -244,8 +258,15 @@ def kiosk_command(args: list[str], *, safe_mode: bool = False) -> list[str]:
     if safe_mode and SAFE_MODE_FLAG not in args:
         args = [SAFE_MODE_FLAG, *args]
     # A PyInstaller bundle has no Python to run -m with: its executable is the kiosk.
-    program = [sys.executable] if is_frozen() else [sys.executable, "-m", "kiosk"]
-    return [*program, "run", *args]
+    return [*program(), "run", *args]
+
+
+def slate_command(args: list[str]) -> list[str]:
+    """How to start the slate for a kiosk run with ``args`` (it reads the same config)."""
+    args = list(args)
+    if args[:1] == ["run"]:
+        args = args[1:]
+    return [*program(), slate_protocol.FLAG, *args]
 
 
 # ---------------------------------------------------------------------- the running part
@@ -280,9 +301,11 @@ class Child:
     """One run of the kiosk: the process, its heartbeat and fault files, its stderr's tail."""
 
     def __init__(self, command: list[str], number: int, workdir: Path, safe_mode: bool,
-                 started: float, *, stacks_after: float | None = None) -> None:
+                 started: float, *, stacks_after: float | None = None,
+                 stage_screen: Path | None = None) -> None:
         """``stacks_after``: the kiosk writes its stacks itself after that many seconds
-        without a beat (for Windows, where the supervisor cannot ask for them)."""
+        without a beat (for Windows, where the supervisor cannot ask for them);
+        ``stage_screen``: where it tells the slate which screen its stage is on."""
         self.command = command
         self.number = number
         self.safe_mode = safe_mode
@@ -294,6 +317,9 @@ class Child:
         env[HEARTBEAT_ENV] = str(self.heartbeat)
         env[FAULT_FILE_ENV] = str(self.fault_file)
         env.pop(STACKS_AFTER_ENV, None)
+        env.pop(STAGE_SCREEN_ENV, None)
+        if stage_screen is not None:
+            env[STAGE_SCREEN_ENV] = str(stage_screen)
         if stacks_after is not None:
             env[STACKS_AFTER_ENV] = f"{stacks_after:g}"
         # Its own process group on POSIX, so a hung kiosk goes with the helpers it started
@@ -387,6 +413,135 @@ class Child:
             return 0
 
 
+class SlateKeeper:
+    """The slate under the stage: one process at a time, started only while no kiosk runs.
+
+    A slate mapped while a stage is up would stack above it (window managers put a newly
+    mapped window on top), so a slate that died is started again only once the kiosk has
+    ended, before the next one starts; the next kiosk waits until the slate says it is on
+    screen. Its standard input is a pipe: closing it (or the supervisor dying) ends it.
+    """
+
+    def __init__(self, command: list[str], log: Log, stage_screen: Path) -> None:
+        self.command = command
+        self.log = log
+        self.stage_screen = stage_screen
+        self.process: subprocess.Popen[bytes] | None = None
+        self.failures = 0  # deaths in a row before it showed
+        self.given_up = not command
+        self.tail: deque[str] = deque(maxlen=20)
+        self._shown = threading.Event()
+        self._noticed = True  # the current process's end was logged (or there is none)
+        self._announced = True  # its coming on screen was logged
+        self._started = 0.0
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self) -> None:
+        """Start a slate when none runs (and it has not been given up)."""
+        self.check()
+        if self.given_up or self.running:
+            return
+        env = dict(os.environ)
+        env[STAGE_SCREEN_ENV] = str(self.stage_screen)
+        self._shown = threading.Event()
+        self._announced = False
+        self._started = time.monotonic()
+        self.tail.clear()
+        try:
+            self.process = subprocess.Popen(self.command, env=env, stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as exc:
+            self.process = None
+            self.given_up = True
+            self.log.line(f"slate: cannot start {self.command[0]}: {exc.strerror or exc}; "
+                          "supervising without a slate")
+            return
+        self._noticed = False
+        for stream, pump in ((self.process.stdout, self._pump_out),
+                             (self.process.stderr, self._pump_err)):
+            threading.Thread(target=pump, args=(stream,), name="slate-pipe",
+                             daemon=True).start()
+        self.log.line(f"slate: pid {self.process.pid}")
+
+    def wait_shown(self, stop: Callable[[], bool], timeout: float = SLATE_SHOWN_WAIT) -> None:
+        """Wait until the slate is on screen (or gone, or ``timeout``), so that the stage
+        maps after it. A slate that took too long is ended: it could otherwise map over the
+        stage; the next one starts after this kiosk."""
+        if not self.running:
+            return
+        deadline = time.monotonic() + timeout
+        while not self._shown.wait(0.02):
+            if stop() or not self.running:
+                self.check()
+                return
+            if time.monotonic() > deadline:
+                self.log.line(f"slate: not on screen within {timeout:g} s; ending it (the "
+                              "kiosk starts without it)")
+                self.stop()
+                return
+        if not self._announced:
+            self._announced = True
+            self.log.line(f"slate: on screen {time.monotonic() - self._started:.2f} s after "
+                          "its start")
+
+    def check(self) -> None:
+        """Log a slate that ended; give up on one that keeps dying before it shows."""
+        process = self.process
+        if process is None or process.poll() is None or self._noticed:
+            return
+        self._noticed = True
+        code = process.returncode
+        shown = self._shown.is_set()
+        self.failures = 0 if shown else self.failures + 1
+        said = f": {self.tail[-1]}" if self.tail else ""
+        if code == slate_protocol.CANNOT_RUN:
+            self.given_up = True
+            self.log.line(f"slate: cannot run here{said}; supervising without a slate")
+        elif self.failures >= SLATE_FAILURES:
+            self.given_up = True
+            self.log.line(f"slate: ended ({describe_exit(code)}) {_times(self.failures)} "
+                          f"before it showed{said}; supervising without a slate")
+        else:
+            self.log.line(f"slate: pid {process.pid} ended ({describe_exit(code)}){said}; "
+                          "another starts when no kiosk runs")
+
+    def stop(self) -> None:
+        """End the slate: its pipe closed, then killed if it lingers."""
+        process = self.process
+        if process is None:
+            return
+        if process.stdin is not None:
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+        try:
+            process.wait(SLATE_STOP_WAIT)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                process.kill()
+            process.wait()
+        self._noticed = True
+        self.process = None
+
+    def _pump_out(self, stream: IO[bytes] | None) -> None:
+        if stream is None:
+            return
+        for raw in iter(stream.readline, b""):
+            if raw.strip() == slate_protocol.SHOWN.encode():
+                self._shown.set()
+
+    def _pump_err(self, stream: IO[bytes] | None) -> None:
+        if stream is None:
+            return
+        for raw in iter(stream.readline, b""):
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")[:1000]
+            if line:
+                self.tail.append(line)
+                _echo(f"slate: {line}")
+
+
 class _StopRequest:
     """SIGTERM, SIGINT (Ctrl+C) or SIGBREAK to the supervisor: end the kiosk, then stop."""
 
@@ -417,9 +572,11 @@ class _StopRequest:
 
 
 def supervise(args: list[str], *, policy: Policy | None = None, log_dir: Path | None = None,
-              clock: Callable[[], float] = time.monotonic) -> int:
+              clock: Callable[[], float] = time.monotonic,
+              slate: list[str] | None = None) -> int:
     """Run the kiosk with ``args`` (its ``run`` arguments) and keep it running; returns the
-    supervisor's exit code (0 when the kiosk was quit or the supervisor was asked to stop)."""
+    supervisor's exit code (0 when the kiosk was quit or the supervisor was asked to stop).
+    ``slate``: how to start the slate (default: this kiosk's ``--slate``; [] for none)."""
     log = Log(log_dir if log_dir is not None else paths.log_dir())
     problems: tuple[str, ...] = ()
     if policy is None:
@@ -429,26 +586,37 @@ def supervise(args: list[str], *, policy: Policy | None = None, log_dir: Path | 
     restarts = Restarts(policy)
     workdir = Path(tempfile.mkdtemp(prefix="watchparty-kiosk-supervisor-"))
     log.line(f"supervising {' '.join(kiosk_command(args))}: {policy.describe()}")
+    keeper = SlateKeeper(slate_command(args) if slate is None else slate, log,
+                         workdir / STAGE_SCREEN_FILE)
     try:
         with _StopRequest() as stop:
-            return _loop(args, policy, restarts, workdir, log, stop, clock)
+            return _loop(args, policy, restarts, workdir, log, stop, clock, keeper)
     finally:
+        # No slate left over a desktop: after a quit, a stop, or a failure of our own.
+        keeper.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _loop(args: list[str], policy: Policy, restarts: Restarts, workdir: Path, log: Log,
-          stop: _StopRequest, clock: Callable[[], float]) -> int:
+          stop: _StopRequest, clock: Callable[[], float], keeper: SlateKeeper) -> int:
     number, safe_mode, noticed = 0, False, None
     while True:
         number += 1
         command = kiosk_command(args, safe_mode=safe_mode)
+        # The slate first, so that the stage maps after it and stacks above it.
+        keeper.start()
+        keeper.wait_shown(stop)
+        if stop():
+            log.line(f"asked to stop ({stop.signal_name}) before start {number}; "
+                     "supervisor done")
+            return 0
         started = clock()
         try:
             # Without a signal to ask for a hung kiosk's stacks, it writes them itself a
             # little before the supervisor gives up on it.
             stacks_after = None if DUMP_SIGNAL else max(1.0, policy.hang_after * 0.7)
             child = Child(command, number, workdir, safe_mode, started,
-                          stacks_after=stacks_after)
+                          stacks_after=stacks_after, stage_screen=keeper.stage_screen)
         except OSError as exc:
             ended = Exit(Ending.CRASH, started, clock(), safe_mode,
                          f"could not start: {exc.strerror or exc}")
@@ -458,7 +626,8 @@ def _loop(args: list[str], policy: Policy, restarts: Restarts, workdir: Path, lo
             since = f", {started - noticed:.2f} s after the last one ended" if noticed else ""
             log.line(f"start {number}: pid {child.pid}, "
                      f"{'safe mode' if safe_mode else 'normal mode'}{since}")
-            watched = watch_child(child, policy, restarts, log, stop, clock)
+            watched = watch_child(child, policy, restarts, log, stop, clock,
+                                  tick=keeper.check)
             if watched is None:
                 log.line(f"asked to stop ({stop.signal_name}): ending pid {child.pid}")
                 code = child.terminate(policy.stop_timeout)
@@ -479,7 +648,8 @@ def _loop(args: list[str], policy: Policy, restarts: Restarts, workdir: Path, lo
         if not decision.restart:
             log.line(f"supervisor done (exit code {decision.exit_code})")
             return decision.exit_code
-        if _pause(decision.wait, stop):
+        # A slate that died while the kiosk ran comes back now, before the next kiosk.
+        if _pause(decision.wait, stop, tick=keeper.start):
             log.line(f"asked to stop ({stop.signal_name}) while waiting; supervisor done")
             return 0
         safe_mode = decision.safe_mode
@@ -487,13 +657,17 @@ def _loop(args: list[str], policy: Policy, restarts: Restarts, workdir: Path, lo
 
 def watch_child(child: Child, policy: Policy, restarts: Restarts, log: Log,
                 stop: Callable[[], bool],
-                clock: Callable[[], float] = time.monotonic) -> Exit | None:
-    """Wait until the child ends or hangs (and kill it then); None when ``stop()`` says so."""
+                clock: Callable[[], float] = time.monotonic,
+                tick: Callable[[], None] | None = None) -> Exit | None:
+    """Wait until the child ends or hangs (and kill it then); None when ``stop()`` says so.
+    ``tick`` is called at every look (the slate's keeper)."""
     watch = HeartbeatWatch(policy, child.started)
     stable = False
     while not stop():
         code = child.poll(POLL)
         now = clock()
+        if tick is not None:
+            tick()
         if code is not None:
             watch.look(child.beat(), now)  # a last look: did it say it was quitting?
             if code == 0:
@@ -528,10 +702,13 @@ def watch_child(child: Child, policy: Policy, restarts: Restarts, log: Log,
     return None
 
 
-def _pause(seconds: float, stop: _StopRequest) -> bool:
-    """Wait ``seconds``; True when asked to stop meanwhile."""
+def _pause(seconds: float, stop: _StopRequest,
+           tick: Callable[[], None] | None = None) -> bool:
+    """Wait ``seconds`` (calling ``tick`` at every look); True when asked to stop meanwhile."""
     deadline = time.monotonic() + seconds
     while not stop():
+        if tick is not None:
+            tick()
         left = deadline - time.monotonic()
         if left <= 0:
             return False

@@ -50,6 +50,8 @@ APT_TEST_PACKAGES=(
     # tests/remote: the phone remote in a real browser, headless, and its driver
     chromium
     chromium-driver
+    # tests/supervisor, bench/slate.py: a window manager, for the slate under the stage
+    openbox
 )
 
 PYTHON_CANDIDATES=(python3.12 python3.11 python3)

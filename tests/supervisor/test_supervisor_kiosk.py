@@ -9,21 +9,16 @@ control to press keys in another process).
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
+from supervised import event_now, wait_until
 
 from kiosk.core import config as config_module
 from kiosk.core import paths, session
@@ -32,46 +27,6 @@ from kiosk.core.programme import Delay
 
 pytestmark = pytest.mark.skipif(os.name != "posix",
                                 reason="kills and stops the kiosk with POSIX signals")
-
-T = TypeVar("T")
-
-
-def wait_until(predicate: Callable[[], T], timeout: float, what: str,
-               show: Callable[[], str] = lambda: "") -> T:
-    """Poll ``predicate`` until it returns something true; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout:g} s: {what}\n{show()}")
-        time.sleep(0.05)
-
-
-def event_now(folder: Path) -> Path:
-    """A config whose event started half an hour ago and runs four more hours (UTC)."""
-    now = datetime.now(UTC)
-    path = folder / "event-now.yaml"
-    path.write_text(
-        "schema_version: 1\n"
-        "event:\n"
-        "  title: Supervised watch party\n"
-        "  timezone: UTC\n"
-        f"  start: {now - timedelta(minutes=30):%Y-%m-%d %H:%M}\n"
-        f"  end: {now + timedelta(hours=4):%Y-%m-%d %H:%M}\n"
-        "venue:\n"
-        "  name: Test hall\n"
-        "  timezone: UTC\n"
-        "programme:\n"
-        "  - title: Live now\n"
-        "awards:\n"
-        "  - name: Community Award\n"
-        "    categories:\n"
-        "      - name: Volunteer of the year\n"
-        "        laureates: []\n",
-        encoding="utf-8")
-    return path
 
 
 def volunteers_chose(config_path: Path, *, blackout: bool = False) -> None:
@@ -82,101 +37,6 @@ def volunteers_chose(config_path: Path, *, blackout: bool = False) -> None:
     state = State(hold=Hold(Scene.AWARDS, now - timedelta(seconds=30), None),
                   blackout=blackout, delays=(Delay(timedelta(minutes=5), now),))
     assert session.save(paths.state_dir(), state, config, now) == ""
-
-
-@dataclass
-class Supervised:
-    """A supervisor running the kiosk, and what it and its kiosks have written."""
-
-    process: subprocess.Popen[bytes]
-    events_path: Path
-    log_dir: Path
-    output: Path
-
-    def log(self) -> str:
-        try:
-            return (self.log_dir / "supervisor.log").read_text(encoding="utf-8")
-        except OSError:
-            return ""
-
-    def events(self) -> list[dict[str, Any]]:
-        try:
-            text = self.events_path.read_text(encoding="utf-8")
-        except OSError:
-            return []
-        return [json.loads(line) for line in text.splitlines(keepends=True)
-                if line.endswith("\n")]
-
-    def run(self, n: int) -> list[dict[str, Any]]:
-        """The event log of the ``n``-th kiosk (1-based): from its start to the next one."""
-        runs: list[list[dict[str, Any]]] = []
-        for event in self.events():
-            if event["event"] == "start":
-                runs.append([])
-            if runs:
-                runs[-1].append(event)
-        return runs[n - 1] if len(runs) >= n else []
-
-    def pid(self, n: int) -> int | None:
-        found = re.search(rf"start {n}: pid (\d+)", self.log())
-        return int(found.group(1)) if found else None
-
-    def running(self, n: int) -> int:
-        """Wait until the ``n``-th kiosk beats (its event loop turns); its pid."""
-        def beating() -> int | None:
-            pid = self.pid(n)
-            return pid if pid and f"pid {pid} is running" in self.log() else None
-        return wait_until(beating, 30, f"kiosk {n} running", self.show)
-
-    def timings(self, n: int) -> str:
-        """How the supervisor saw the ``n``-th start: the pause before it, the first beat."""
-        log = self.log()
-        gap = re.search(rf"start {n}: pid (\d+), [a-z ]+, ([\d.]+) s after", log)
-        beat = gap and re.search(rf"pid {gap.group(1)} is running: first heartbeat ([\d.]+) s",
-                                 log)
-        if not gap or not beat:
-            return "(no timings in the supervisor's log)"
-        return (f"started {gap.group(2)} s after the last one ended, "
-                f"first heartbeat {beat.group(1)} s after its start")
-
-    def reports(self) -> list[str]:
-        return [p.read_text(encoding="utf-8") for p in sorted(self.log_dir.glob("crash-*.txt"))]
-
-    def show(self) -> str:
-        output = self.output.read_text(encoding="utf-8", errors="replace")
-        return f"--- supervisor.log\n{self.log()}\n--- its output\n{output[-4000:]}"
-
-
-@pytest.fixture
-def supervise(tmp_path: Path) -> Iterator[Callable[..., Supervised]]:
-    started: list[Supervised] = []
-
-    def start(*args: str, **env: str) -> Supervised:
-        events = tmp_path / "events.jsonl"
-        output = tmp_path / "supervisor-output.txt"
-        environ = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-                   "WATCHPARTY_KIOSK_NO_VLC": "1", "WATCHPARTY_KIOSK_AUDIO": "dummy", **env}
-        with output.open("wb") as sink:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "kiosk", "--supervise", *args, "--windowed",
-                 "--event-log", str(events)],
-                env=environ, stdout=sink, stderr=subprocess.STDOUT)
-        supervised = Supervised(process, events, paths.log_dir(), output)
-        started.append(supervised)
-        return supervised
-
-    yield start
-    for supervised in started:
-        if supervised.process.poll() is None:
-            supervised.process.send_signal(signal.SIGTERM)
-            try:
-                supervised.process.wait(15)
-            except subprocess.TimeoutExpired:
-                supervised.process.kill()
-                supervised.process.wait()
-                for pid in re.findall(r"start \d+: pid (\d+)", supervised.log()):
-                    with contextlib.suppress(OSError):
-                        os.killpg(int(pid), signal.SIGKILL)
 
 
 def wall(event: dict[str, Any]) -> float:
