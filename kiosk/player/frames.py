@@ -37,7 +37,8 @@ ALIGNMENT = 32  # libVLC wants each plane 32-byte aligned
 
 # libVLC's callback prototypes. python-vlc declares the format callback's chroma as c_char_p,
 # which Python receives as an immutable bytes copy, so the chroma cannot be set
-# (python-vlc#294): ours takes POINTER(c_char); the player casts it to python-vlc's type.
+# (python-vlc#294): ours takes POINTER(c_char); the player hands it over with a prototype of
+# its own.
 FormatCb = ctypes.CFUNCTYPE(ctypes.c_uint, ctypes.POINTER(ctypes.c_void_p),
                             ctypes.POINTER(ctypes.c_char), ctypes.POINTER(ctypes.c_uint),
                             ctypes.POINTER(ctypes.c_uint), ctypes.POINTER(ctypes.c_uint),

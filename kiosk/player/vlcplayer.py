@@ -34,7 +34,7 @@ from kiosk.core.health import Backoff, Recovery, Watchdog
 from kiosk.core.media import PlayableMedia, place, visible_slack
 from kiosk.core.media import render_size as render_box
 from kiosk.player.base import PlayerBase, PlayerStats
-from kiosk.player.frames import AspectHints, FrameBuffers
+from kiosk.player.frames import AspectHints, CleanupCb, FormatCb, FrameBuffers
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +76,25 @@ def instance_args(extra: Sequence[str] = ()) -> list[str]:
     return args
 
 
-def _enqueue(event: object, queue: collections.deque[tuple[int, str]], ident: int,
-             name: str) -> None:
-    """libVLC event callback (any libVLC thread): only note which attempt saw what."""
-    queue.append((ident, name))
+# The trampoline's user data is an event's place in EVENTS, plus one (never NULL).
+EVENT_NAMES = tuple(EVENTS)
+_EventCb = ctypes.CFUNCTYPE(None, ctypes.POINTER(vlc.Event), ctypes.c_void_p)
+
+
+def _event_trampoline(queue: collections.deque[tuple[int, str]], ident: int) -> Any:
+    """libVLC's event callback for one attempt (any libVLC thread): only note which attempt
+    saw what. A closure over the queue and the number only: nothing refers back to it, so it
+    goes as soon as the attempt drops it (python-vlc's EventManager keeps itself in a cycle,
+    and ``MediaPlayer.event_manager()`` keeps every player it was asked about for good)."""
+
+    def on_event(event: object, data: int | None) -> None:
+        try:
+            if data:
+                queue.append((ident, EVENT_NAMES[data - 1]))
+        except BaseException:
+            pass
+
+    return _EventCb(on_event)
 
 
 # ------------------------------------------------------------------ track info
@@ -112,6 +127,13 @@ _tracks_release = vlc.dll.libvlc_media_tracks_release
 _tracks_release.argtypes = (_TrackArray, ctypes.c_uint)
 _tracks_release.restype = None
 TRACK_VIDEO = 1  # libvlc_track_video
+
+# python-vlc declares the format callback's chroma as c_char_p, which cannot be written
+# (python-vlc#294); this prototype takes ours. (A ctypes.cast to python-vlc's type would do,
+# but a cast's result and its source share one _objects dict that holds the source: a
+# reference cycle that kept every attempt's buffers until a full garbage collection.)
+_set_format_callbacks = ctypes.CFUNCTYPE(None, ctypes.c_void_p, FormatCb, CleanupCb)(
+    ("libvlc_video_set_format_callbacks", vlc.dll))
 
 
 def _video_track(media: Any) -> tuple[int, int, float] | None:
@@ -154,27 +176,26 @@ class _Attempt:
         player = self.player
         player.video_set_key_input(False)
         player.video_set_mouse_input(False)
-        # python-vlc's prototypes equal ours except the format callback's, whose chroma must
-        # be writable (python-vlc#294); the cast object is kept with the originals. No
-        # unlock callback: NULL is allowed.
-        self._callbacks = (frames.format_cb, frames.cleanup_cb, frames.lock_cb,
-                           frames.display_cb, ctypes.cast(frames.format_cb, vlc.VideoFormatCb))
+        # The lock and display prototypes are python-vlc's own (ctypes caches them); the
+        # format one is ours (see _set_format_callbacks). No unlock callback: NULL is
+        # allowed. All four are kept alive by ``frames`` until the player is released.
         player.video_set_callbacks(frames.lock_cb, None, frames.display_cb, None)
-        player.video_set_format_callbacks(self._callbacks[-1], frames.cleanup_cb)
+        _set_format_callbacks(player._as_parameter_, frames.format_cb, frames.cleanup_cb)
         self.media: Any = None
-        self.event_manager: Any = None
+        # Not player.event_manager(): python-vlc memoizes it in a dict on the class, which
+        # would keep this player's wrapper and event manager for the life of the process.
+        self.event_manager: Any = vlc.libvlc_media_player_event_manager(player)
+        self._on_event: Any = _event_trampoline(events, ident)  # until the player is released
         self.attached: list[Any] = []
         self._stats = vlc.MediaStats()  # reused: read on every tick
         try:
             self.media = instance.media_new(media.url, *media.vlc_options())
             if self.media is not None:
                 player.set_media(self.media)
-            # Keep the event manager: it owns the ctypes trampoline libVLC calls
-            # (python-vlc#2).
-            self.event_manager = player.event_manager()
-            for name, kind in EVENTS.items():
-                if self.event_manager.event_attach(kind, _enqueue, events, ident, name) == 0:
-                    self.attached.append(kind)
+            for index, kind in enumerate(EVENTS.values(), 1):
+                if vlc.libvlc_event_attach(self.event_manager, kind, self._on_event,
+                                           index) == 0:
+                    self.attached.append((kind, index))
         except Exception:
             self.detach()
             self.dispose()  # nothing plays yet: stopping cannot hang
@@ -222,8 +243,8 @@ class _Attempt:
 
     def detach(self) -> None:
         """GUI thread: no more events from this attempt."""
-        for kind in self.attached:
-            self.event_manager.event_detach(kind)
+        for kind, index in self.attached:
+            vlc.libvlc_event_detach(self.event_manager, kind, self._on_event, index)
         self.attached = []
 
     def dispose(self) -> None:
@@ -234,8 +255,7 @@ class _Attempt:
         if self.media is not None:
             self.media.release()
         self.player.release()  # also ends a vout libVLC kept for reuse: no callback after this
-        self.player = self.media = self.event_manager = None
-        self._callbacks = ()
+        self.player = self.media = self.event_manager = self._on_event = None
         self.frames.unbind()
 
 

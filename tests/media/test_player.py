@@ -3,6 +3,8 @@ changes, adaptive variants, many start/stop cycles, and the null player."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import random
 import threading
@@ -298,6 +300,63 @@ def test_start_play_stop_and_quit_fifty_times(qtbot, clips: Clips):
     qtbot.wait(100)
     assert threading.active_count() <= python_threads + 1
     assert os_threads() <= native_threads + 3
+
+
+def test_each_attempt_is_freed_when_it_ends_not_at_a_garbage_collection(
+        qtbot, hls: HlsServer, make_vlc_player):
+    """Every attempt's libVLC player and media wrappers, event trampoline and frame buffers
+    (three pictures of the screen's size: 25 MB at 1080p) go as soon as it is stopped and
+    released, by reference counting alone. Were any of them in a reference cycle, they would
+    wait for a full collection, which a kiosk's steady GUI loop may not run for hours."""
+    import vlc
+
+    from kiosk.player.frames import FrameBuffers
+    from kiosk.player.vlcplayer import _Attempt
+
+    kinds = (FrameBuffers, _Attempt, vlc.MediaPlayer, vlc.Media, vlc.EventManager)
+
+    def alive() -> dict[str, int]:
+        # With the collector off, garbage in cycles stays listed here.
+        counts = dict.fromkeys((k.__name__ for k in kinds), 0)
+        for thing in gc.get_objects():
+            if isinstance(thing, kinds):
+                counts[type(thing).__name__] += 1
+        return counts
+
+    def descriptors() -> int:
+        fds = Path("/proc/self/fd")
+        return len(list(fds.iterdir())) if fds.is_dir() else 0
+
+    player = make_vlc_player(SIZE, **FAST)
+    media = PlayableMedia(hls.url, live=True)
+    # One attempt first: libVLC's plugins and threads that stay for good are loaded.
+    with qtbot.waitSignal(player.frame_ready, timeout=START_MS):
+        player.play(media)
+    player.stop()
+    qtbot.waitUntil(lambda: alive()["_Attempt"] == 0, timeout=10_000)
+    gc.collect()
+    gc.disable()
+    try:
+        before, fds, threads = alive(), descriptors(), os_threads()
+        for cycle in range(12):
+            with qtbot.waitSignal(player.frame_ready, timeout=START_MS):
+                player.play(media)
+            if cycle % 4 == 3:  # the stream fails: the player's own retry, not a stop
+                qtbot.waitUntil(lambda: player.health() is Health.PLAYING, timeout=START_MS)
+                hls.fault("404")
+                qtbot.waitUntil(lambda: player.health() is not Health.PLAYING,
+                                timeout=int(LEAVE_S * 1000))
+                hls.recover()
+                qtbot.waitUntil(lambda: player.health() is Health.PLAYING, timeout=BACK_MS)
+            player.stop()
+        assert player.stats().reconnects >= 3
+        with contextlib.suppress(qtbot.TimeoutError):  # the reapers stop them meanwhile
+            qtbot.waitUntil(lambda: alive() == before, timeout=10_000)
+        assert alive() == before
+        assert descriptors() <= fds + 2
+        assert os_threads() <= threads + 3
+    finally:
+        gc.enable()
 
 
 def test_the_null_player_is_offline_and_says_how_to_get_vlc(qtbot, monkeypatch, clips: Clips):
