@@ -33,6 +33,7 @@ from kiosk.core.director import Health
 from kiosk.core.health import Backoff, Recovery, Watchdog
 from kiosk.core.media import PlayableMedia, place, visible_slack
 from kiosk.core.media import render_size as render_box
+from kiosk.platform.heap import keep_large_blocks_mapped
 from kiosk.player.base import PlayerBase, PlayerStats
 from kiosk.player.frames import AspectHints, CleanupCb, FormatCb, FrameBuffers
 
@@ -268,6 +269,10 @@ class _Engine:
     """
 
     def __init__(self, args: Sequence[str]) -> None:
+        # libVLC makes its picture pools afresh for every attempt: on glibc they must be
+        # mapped blocks, returned when an attempt ends, or the heap keeps them (kiosk.platform
+        # .heap).
+        keep_large_blocks_mapped()
         self.instance: Any = vlc.Instance(list(args))
         if self.instance is None:
             raise PlayerUnavailable("libVLC refused to start (libvlc_new failed)")
