@@ -67,10 +67,17 @@ class StreamController(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._waiting = False  # the stream is not live yet (or any more): the player is idle
+        # A new address from a config edit: the current stream plays on until the new one
+        # shows steady pictures (the player's hand-over), or until it turns out not playable.
+        self._switching = False
+        # What the status says of the source asked for, once it is the one playing.
+        self._source_status: str = self.status
 
         self._timer.timeout.connect(self._on_timer_timeout)
         self.player.health_changed.connect(self._on_player_health_changed)
         self.player.source_expired.connect(self._on_player_source_expired)
+        self.player.switched.connect(self._on_player_switched)
+        self.player.handover_failed.connect(self._on_player_handover_failed)
         self.resolver.resolved.connect(self._on_resolver_resolved)
         self.resolver.failed.connect(self._on_resolver_failed)
 
@@ -84,33 +91,35 @@ class StreamController(QObject):
             self._set(problem, Health.OFFLINE)
             return
         if self.kind is SourceKind.YOUTUBE:
-            self._set(Words("resolving the YouTube address"), Health.STARTING)
+            self._set(Words("resolving the YouTube address"), self._meanwhile())
             self.resolver.resolve(self.source)
             return
         live = self.kind is not SourceKind.FILE
         media = PlayableMedia(url=self.source, options=(), live=live, loop=self.demo,
                               title="demo clip" if self.demo else self.source)
-        self._set(Words("demo clip") if self.demo
-                  else Words("playing {source}", source=self.source), Health.STARTING)
-        self.player.play(media)
+        self._play(media, Words("demo clip") if self.demo
+                   else Words("playing {source}", source=self.source), Health.STARTING)
 
     def set_config(self, config: Config) -> None:
-        """The config was edited: new stream settings; a new stream address starts over
-        (unless --stream chose the source)."""
+        """The config was edited: new stream settings; a new stream address is played
+        (unless --stream chose the source), the current one on the TV until it takes over."""
         before = self.config.event.stream
         self.config = config
         if config.event.stream == before or self._overridden:
             return
-        self.stop()
+        self._timer.stop()
+        self.resolver.cancel()
         self.source = config.event.stream or str(demo_clip())
         self.kind = classify(self.source)
         self.demo = config.event.stream is None
+        self._switching = self._still_playing()
         self._waiting = False
         self.start()
 
     def stop(self) -> None:
         self._timer.stop()
         self.resolver.cancel()
+        self._switching = False
         self.player.stop()
 
     # ------------------------------------------------------------------ slots
@@ -122,7 +131,7 @@ class StreamController(QObject):
         playable = resolution.url is not None and (
             status in (Status.LIVE, Status.NOT_LIVE)  # NOT_LIVE with an address: a video
             or (status is Status.POST_LIVE and self.config.stream.allow_recording))
-        if not playable and self._still_playing():
+        if not playable and self._still_playing() and not self._switching:
             # A renewal came back without an address (a rate limit, a bot check) while the
             # current one still plays: keep the hall on the stream and ask again soon.
             self._set(Words("could not renew the address ({reason}); still playing the "
@@ -136,15 +145,16 @@ class StreamController(QObject):
             what = {Status.LIVE: N_("YouTube: live, {height}p"),
                     Status.POST_LIVE: N_("YouTube: the recording, {height}p")}.get(
                         status, N_("YouTube: a video, {height}p"))
-            self._set(Words(what, height=resolution.height or "?"), self._player_health)
-            self.player.play(PlayableMedia(url=resolution.url, options=resolution.options,
-                                           live=status is Status.LIVE, loop=False,
-                                           title=resolution.title))
+            self._play(PlayableMedia(url=resolution.url, options=resolution.options,
+                                     live=status is Status.LIVE, loop=False,
+                                     title=resolution.title),
+                       Words(what, height=resolution.height or "?"), self._player_health)
             when = refresh_at(resolution, now)
             if when is not None:
                 self._wait(when - now)
             return
         self._waiting = True
+        self._switching = False
         self.player.stop()
         ended = (Words("YouTube: the live stream has ended (playing its recording is switched "
                        "off)")
@@ -163,12 +173,14 @@ class StreamController(QObject):
         self._wait(poll_delay(resolution, now, self.rng))
 
     def _on_resolver_failed(self, reason: str) -> None:
-        if self._still_playing():
+        if self._still_playing() and not self._switching:
             self._set(Words("could not renew the address ({reason}); still playing the "
                             "current one", reason=reason), Health.PLAYING)
             self._wait(RESOLVE_RETRY * self.rng.uniform(0.8, 1.2))
             return
         self._waiting = True
+        self._switching = False
+        self.player.stop()
         self._set(Words("cannot resolve the stream: {reason}", reason=reason), Health.OFFLINE)
         self._wait(RESOLVE_RETRY * self.rng.uniform(0.8, 1.2))
 
@@ -185,6 +197,15 @@ class StreamController(QObject):
                       Health.RECONNECTING)
             self.resolver.resolve(self.source)
 
+    def _on_player_switched(self) -> None:
+        self._switching = False
+        self._set(self._source_status, Health.PLAYING)
+
+    def _on_player_handover_failed(self, reason: str) -> None:
+        # The player tries again by itself; the hall keeps the stream it has.
+        self._set(Words("the next address does not play yet ({reason}); still showing the "
+                        "current one", reason=reason), self._player_health)
+
     def _on_player_health_changed(self, value: str) -> None:
         self._player_health = Health(value)
         if not self._waiting:
@@ -194,6 +215,27 @@ class StreamController(QObject):
 
     def _still_playing(self) -> bool:
         return not self._waiting and self._player_health is Health.PLAYING
+
+    def _meanwhile(self) -> Health:
+        """The health to show while the next source is being found: PLAYING while a stream
+        plays on until it takes over, else STARTING."""
+        return Health.PLAYING if self._still_playing() else Health.STARTING
+
+    def _play(self, media: PlayableMedia, status: str, health: Health) -> None:
+        """Hand ``media`` to the player and say what it is (``status``, with ``health``);
+        while another stream plays on until the new one takes over, say that it is being
+        switched to."""
+        self._source_status = status
+        if not self._still_playing():
+            self._set(status, health)
+            self.player.play(media)
+            return
+        self.player.play(media)
+        if self.player.switching():
+            self._set(Words("switching to: {source}", source=status), Health.PLAYING)
+        elif self.player.shown_media() == media:
+            self._set(status, Health.PLAYING)
+        # else: the hand-over failed at once, and its own words stand
 
     def _wait(self, seconds: float) -> None:
         self._timer.start(int(min(LONGEST_WAIT, max(1.0, seconds)) * 1000))

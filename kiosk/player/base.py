@@ -34,12 +34,16 @@ class PlayerBase(QObject):
     - ``frame_ready()``: ``frame()`` has changed (a new picture, or None); hand it to the stage.
     - ``source_expired()``: fresh attempts keep failing: resolve the source again and call
       ``play`` with the result (the player keeps retrying the old one meanwhile).
+    - ``switched()``: a source given to ``play`` while another played has taken over.
+    - ``handover_failed(str)``: it failed before it could; the other one plays on (why).
     """
 
     health_changed = Signal(str)
     stats_changed = Signal(object)
     frame_ready = Signal()
     source_expired = Signal()
+    switched = Signal()
+    handover_failed = Signal(str)
 
     # Why there is no video, for the host (empty when the player works).
     problem: str = ""
@@ -64,6 +68,14 @@ class PlayerBase(QObject):
     def frame(self) -> QImage | None:
         """The picture to paint now (None: none yet). Valid until the next ``frame_ready``."""
         return None
+
+    def shown_media(self) -> PlayableMedia | None:
+        """The source whose pictures ``frame()`` gives (None: none)."""
+        return None
+
+    def switching(self) -> bool:
+        """A source asked for is starting beside the one shown, to take over once steady."""
+        return False
 
     def volume(self) -> int:
         return self._volume

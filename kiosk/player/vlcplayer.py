@@ -167,10 +167,14 @@ class _Attempt:
     """
 
     def __init__(self, ident: int, instance: Any, media: PlayableMedia, frames: FrameBuffers,
-                 events: collections.deque[tuple[int, str]]) -> None:
+                 events: collections.deque[tuple[int, str]], watchdog: Watchdog) -> None:
         self.ident = ident
+        self.source = media
         self.frames = frames
+        self.watchdog = watchdog  # judges this attempt's pictures alone
         self.started = 0.0
+        self.vlc_playing = False  # libVLC said Playing
+        self.aspect_since: float | None = None  # when its video output appeared
         self.player: Any = instance.media_player_new()
         if self.player is None:
             raise PlayerUnavailable("libVLC could not make a media player")
@@ -277,6 +281,8 @@ class _Engine:
         if self.instance is None:
             raise PlayerUnavailable("libVLC refused to start (libvlc_new failed)")
         self.current: _Attempt | None = None
+        # The next source, started beside the current one until its pictures are steady.
+        self.pending: _Attempt | None = None
         self.retiring: dict[int, threading.Thread] = {}
         self.reaped: collections.deque[int] = collections.deque()
         self.closed = False
@@ -308,9 +314,10 @@ class _Engine:
         if self.closed:
             return
         self.closed = True
-        if self.current is not None:
-            self.retire(self.current)
-            self.current = None
+        for attempt in (self.current, self.pending):
+            if attempt is not None:
+                self.retire(attempt)
+        self.current = self.pending = None
         deadline = time.monotonic() + wait
         for ident, thread in list(self.retiring.items()):
             thread.join(max(0.0, deadline - time.monotonic()))
@@ -339,6 +346,12 @@ class VlcPlayer(PlayerBase):
     every ``fresh_retries`` failures, OFFLINE once the outage has lasted ``offline_after`` s
     (retrying goes on). A loop clip that ends simply restarts; a plain file that ends is
     OFFLINE. ``stop()`` and ``close()`` are OFFLINE too.
+
+    A new source while one plays (a renewed address, another stream) is a hand-over: it
+    starts on a second libVLC player, silent and unseen, while the current one goes on; at
+    its first steady pictures it takes over (``switched``) and the old one is retired, so the
+    hall sees no slide and no black between them. If it fails first, the current one plays
+    on (``handover_failed``), and it is tried again after a backoff delay.
     """
 
     def __init__(
@@ -362,15 +375,14 @@ class VlcPlayer(PlayerBase):
         self._events: collections.deque[tuple[int, str]] = collections.deque()
         self._engine = _Engine(instance_args(vlc_args))
         self._finalizer = weakref.finalize(self, _Engine.shutdown, self._engine)
-        # libVLC updates its picture count about every 250 ms, but pauses up to a second
-        # where an input loops: a gap that long must not break a steady run.
-        self._watchdog = Watchdog(stall_after=stall_after, start_timeout=start_timeout,
-                                  max_gap=1.5)
+        self._stall_after = stall_after
+        self._start_timeout = start_timeout
         self._recovery = Recovery(backoff if backoff is not None else Backoff(),
                                   fresh_retries=fresh_retries, offline_after=offline_after)
+        # A hand-over that failed is tried again after a delay of its own (the current
+        # source plays on meanwhile, so it is no outage).
+        self._handover_backoff = Backoff(base=2.0, cap=60.0)
         self._idents = 0
-        self._vlc_playing = False
-        self._aspect_since: float | None = None
         self._aspect_restarts = 0
         self._reconnects = 0
         self._totals = [0, 0, 0, 0]  # displayed, lost, delivered, shown by finished attempts
@@ -385,6 +397,9 @@ class VlcPlayer(PlayerBase):
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self._on_retry_timeout)
+        self._handover_retry = QTimer(self)
+        self._handover_retry.setSingleShot(True)
+        self._handover_retry.timeout.connect(self._on_handover_retry_timeout)
 
     # ------------------------------------------------------------------ public
 
@@ -396,8 +411,16 @@ class VlcPlayer(PlayerBase):
         attempt = self._engine.current
         return attempt.frames.image() if attempt is not None else None
 
+    def shown_media(self) -> PlayableMedia | None:
+        attempt = self._engine.current
+        return attempt.source if attempt is not None else None
+
+    def switching(self) -> bool:
+        return self._engine.pending is not None
+
     def play(self, media: PlayableMedia) -> None:
-        """Play ``media``: a fresh attempt now, or at the pending retry during an outage.
+        """Play ``media``: beside the current source until it is steady (a hand-over), or a
+        fresh attempt now, or at the pending retry during an outage.
 
         The source already being played (or tried) is left alone, but counts as newly
         resolved: it gets its own ``fresh_retries`` before ``source_expired`` again. To
@@ -405,12 +428,21 @@ class VlcPlayer(PlayerBase):
         """
         if self._closed:
             return
-        same = media == self._media
         self._media = media
         self._recovery.begin()
-        if same and self._engine.current is not None:
+        current, pending = self._engine.current, self._engine.pending
+        if pending is not None and pending.source == media:
+            return  # already taking over
+        if current is not None and current.source == media:
+            if pending is not None:
+                self._drop_pending("another source was asked for")
+            self._handover_retry.stop()
             return
         self._aspect_restarts = 0
+        self._handover_backoff.reset()
+        if current is not None and self._health is Health.PLAYING:
+            self._start_pending(media)
+            return
         if self._retry.isActive() or self._waiting:
             return  # in an outage: the scheduled attempt picks the new source up
         self._start_attempt()
@@ -421,7 +453,9 @@ class VlcPlayer(PlayerBase):
             return
         self._media = None
         self._retry.stop()
+        self._handover_retry.stop()
         self._waiting = False
+        self._drop_pending("stopped")
         self._end_attempt()
         self._recovery.succeeded()
         self._set_health(Health.OFFLINE)
@@ -438,7 +472,7 @@ class VlcPlayer(PlayerBase):
             return
         self._closed = True
         self._media = None
-        for timer in (self._tick, self._retry):
+        for timer in (self._tick, self._retry, self._handover_retry):
             # RuntimeError: the C++ timer is already gone (application teardown).
             with contextlib.suppress(RuntimeError):
                 timer.stop()
@@ -458,10 +492,11 @@ class VlcPlayer(PlayerBase):
         attempt = None if self._closed else self._engine.current
         kbps, displayed, lost = attempt.stats() if attempt is not None else (0.0, 0, 0)
         frames = attempt.frames if attempt is not None else None
+        shown = attempt.source if attempt is not None else self._media
         return PlayerStats(
             health=self._health.value,
             state=attempt.state() if attempt is not None else "none",
-            host=self._media.host if self._media is not None else "",
+            host=shown.host if shown is not None else "",
             input_kbps=round(kbps, 1),
             frames_displayed=self._totals[0] + displayed,
             frames_lost=self._totals[1] + lost,
@@ -472,36 +507,105 @@ class VlcPlayer(PlayerBase):
 
     # ------------------------------------------------------------------ attempts
 
+    def _new_attempt(self, media: PlayableMedia, now: float) -> _Attempt | None:
+        """A fresh libVLC player on ``media`` (not playing yet), or None when too many old
+        ones are still stopping. Raises what libVLC raises."""
+        if not self._tick.isActive():
+            self._tick.start()
+        self._engine.collect()
+        if len(self._engine.retiring) >= MAX_RETIRING:
+            return None
+        self._idents += 1
+        frames = FrameBuffers(self._size.width(), self._size.height(), self._hints)
+        # libVLC updates its picture count about every 250 ms, but pauses up to a second
+        # where an input loops: a gap that long must not break a steady run.
+        watchdog = Watchdog(stall_after=self._stall_after, start_timeout=self._start_timeout,
+                            max_gap=1.5)
+        attempt = _Attempt(self._idents, self._engine.instance, media, frames, self._events,
+                           watchdog)
+        attempt.started = now
+        watchdog.reset(now, 0)  # a fresh media counts its pictures from 0
+        return attempt
+
     def _start_attempt(self) -> None:
         media = self._media
         if media is None or self._closed:
             return
         now = self._clock()
+        self._drop_pending("the current source starts again")
         self._end_attempt()
-        if not self._tick.isActive():
-            self._tick.start()
-        self._engine.collect()
-        if len(self._engine.retiring) >= MAX_RETIRING:
-            self._waiting = True  # the tick starts it once a reaper is done
-            return
-        self._waiting = False
-        self._idents += 1
         try:
-            frames = FrameBuffers(self._size.width(), self._size.height(), self._hints)
-            attempt = _Attempt(self._idents, self._engine.instance, media, frames,
-                               self._events)
+            attempt = self._new_attempt(media, now)
         except Exception as exc:  # libVLC or memory trouble: treat it as a failed attempt
             log.exception("could not start libVLC on %s", media.host)
             self._schedule_retry(now, f"libVLC could not start: {exc}", now)
             return
-        attempt.started = now
+        if attempt is None:
+            self._waiting = True  # the tick starts it once a reaper is done
+            return
+        self._waiting = False
         self._engine.current = attempt
-        self._vlc_playing = False
-        self._aspect_since = None
-        self._watchdog.reset(now, 0)  # a fresh media counts its pictures from 0
         self._set_health(self._recovery.health(now) or Health.STARTING)
         if not attempt.play():
             self._fail(now, "libVLC refused the media")
+
+    def _start_pending(self, media: PlayableMedia) -> None:
+        """Start ``media`` beside the current attempt, silent, to take over once steady."""
+        now = self._clock()
+        self._drop_pending("another source was asked for")
+        self._handover_retry.stop()
+        try:
+            attempt = self._new_attempt(media, now)
+        except Exception as exc:
+            log.exception("could not start libVLC on %s", media.host)
+            self._handover_failed(f"libVLC could not start: {exc}")
+            return
+        if attempt is None:
+            self._handover_failed("the previous players are still stopping")
+            return
+        self._engine.pending = attempt
+        attempt.apply_audio(0, True)
+        log.info("starting %s beside the current stream", media.host)
+        if not attempt.play():
+            self._drop_pending("libVLC refused the media")
+            self._handover_failed("libVLC refused the media")
+
+    def _take_over(self, now: float) -> None:
+        """The pending attempt's pictures are steady: it becomes the current one."""
+        pending = self._engine.pending
+        if pending is None:
+            return
+        self._engine.pending = None
+        old = self._engine.current
+        if old is not None:
+            self._retire(old, announce=False)
+        self._engine.current = pending
+        self._handover_backoff.reset()
+        self._handover_retry.stop()
+        self._recovery.succeeded()
+        self._apply_audio()
+        pending.frames.take()
+        self.frame_ready.emit()  # its picture replaces the old one's in the same paint
+        log.info("%s took over", pending.source.host)
+        self._set_health(Health.PLAYING)
+        self.switched.emit()
+
+    def _drop_pending(self, reason: str) -> None:
+        pending = self._engine.pending
+        if pending is None:
+            return
+        self._engine.pending = None
+        log.info("%s dropped before it took over: %s", pending.source.host, reason)
+        self._retire(pending, announce=False)
+
+    def _handover_failed(self, reason: str) -> None:
+        """The next source did not come: the current one plays on; try again later."""
+        delay = self._handover_backoff.next_delay()
+        log.info("the next source failed (%s); the current one plays on; again in %.1f s",
+                 reason, delay)
+        if self._media is not None:
+            self._handover_retry.start(max(0, int(delay * 1000)))
+        self.handover_failed.emit(reason)
 
     def _end_attempt(self) -> None:
         """Retire the current attempt (stopped off the GUI thread); stop showing its frame."""
@@ -509,7 +613,11 @@ class VlcPlayer(PlayerBase):
         if attempt is None:
             return
         self._engine.current = None
-        self._vlc_playing = False
+        self._retire(attempt, announce=True)
+
+    def _retire(self, attempt: _Attempt, *, announce: bool) -> None:
+        """Count its pictures, drop its frame and stop it (off the GUI thread); with
+        ``announce``, say ``frame_ready`` when its frame was the one on screen."""
         kbps, displayed, lost = attempt.stats()
         del kbps
         for i, value in enumerate((displayed, lost, attempt.frames.delivered,
@@ -518,15 +626,26 @@ class VlcPlayer(PlayerBase):
         shown = attempt.frames.image() is not None
         attempt.frames.drop()
         self._engine.retire(attempt)
-        if shown:
+        if shown and announce:
             self.frame_ready.emit()
 
     def _fail(self, now: float, reason: str) -> None:
         attempt = self._engine.current
         if attempt is None:
             return
-        since = self._watchdog.last_frame_at
+        since = attempt.watchdog.last_frame_at
         self._end_attempt()
+        if self._engine.pending is not None:
+            # The next source is already on its way: it takes the current one's place.
+            pending, self._engine.pending = self._engine.pending, None
+            self._engine.current = pending
+            self._recovery.failed(now, since if since is not None else attempt.started)
+            self._reconnects += 1
+            self._apply_audio()
+            log.info("stream failed (%s); %s, already starting, takes over", reason,
+                     pending.source.host)
+            self._set_health(self._recovery.health(now) or Health.STARTING)
+            return
         self._schedule_retry(now, reason, since if since is not None else attempt.started)
 
     def _schedule_retry(self, now: float, reason: str, since: float) -> None:
@@ -543,9 +662,9 @@ class VlcPlayer(PlayerBase):
         media, attempt = self._media, self._engine.current
         if media is None or attempt is None:
             return
-        if media.loop and now - attempt.started >= LOOP_MIN_RUN:
+        if attempt.source.loop and now - attempt.started >= LOOP_MIN_RUN:
             self._start_attempt()  # the clip is over: again from the start
-        elif media.live or media.loop:
+        elif attempt.source.live or attempt.source.loop:
             self._fail(now, "the stream ended")
         else:
             self._end_attempt()
@@ -562,11 +681,21 @@ class VlcPlayer(PlayerBase):
     def _on_retry_timeout(self) -> None:
         self._start_attempt()
 
+    def _on_handover_retry_timeout(self) -> None:
+        media, current = self._media, self._engine.current
+        if media is None or self._closed:
+            return
+        if current is not None and current.source != media and self._health is Health.PLAYING:
+            self._start_pending(media)
+
     def _step(self, now: float) -> None:
         self._engine.collect()
         if self._waiting and len(self._engine.retiring) < MAX_RETIRING:
             self._start_attempt()
         self._drain_events(now)
+        pending = self._engine.pending
+        if pending is not None:
+            self._watch_pending(now, pending)
         attempt = self._engine.current
         if attempt is not None:
             if attempt.frames.take():
@@ -576,7 +705,8 @@ class VlcPlayer(PlayerBase):
                 self._check_aspect(now, attempt)
         elif self._recovery.in_outage:
             self._set_health(self._recovery.health(now) or Health.RECONNECTING)
-        elif not (self._waiting or self._retry.isActive() or self._engine.retiring):
+        elif not (self._waiting or self._retry.isActive() or self._engine.retiring
+                  or self._engine.pending or self._handover_retry.isActive()):
             self._tick.stop()  # nothing playing, nothing due, nothing left to stop
         if now >= self._next_stats and self._media is not None:
             self._next_stats = now + STATS_EVERY
@@ -585,14 +715,18 @@ class VlcPlayer(PlayerBase):
     def _drain_events(self, now: float) -> None:
         while self._events:
             ident, name = self._events.popleft()
+            pending = self._engine.pending
+            if pending is not None and ident == pending.ident:
+                self._on_pending_event(now, pending, name)
+                continue
             attempt = self._engine.current
             if attempt is None or ident != attempt.ident:
                 continue  # from an attempt already retired
             if name == "playing":
-                self._vlc_playing = True
+                attempt.vlc_playing = True
                 self._apply_audio()
             elif name == "vout":
-                self._aspect_since = now
+                attempt.aspect_since = now
             elif name == "error":
                 self._fail(now, "libVLC reported an error")
             elif name == "end":
@@ -600,10 +734,30 @@ class VlcPlayer(PlayerBase):
             elif name == "stopped":
                 self._fail(now, "libVLC stopped")
 
+    def _on_pending_event(self, now: float, pending: _Attempt, name: str) -> None:
+        if name == "playing":
+            pending.vlc_playing = True
+            pending.apply_audio(0, True)  # unheard until it takes over
+        elif name == "vout":
+            pending.aspect_since = now
+        elif name in ("error", "end", "stopped"):
+            self._drop_pending(f"libVLC: {name}")
+            self._handover_failed({"error": "libVLC reported an error",
+                                   "end": "the stream ended",
+                                   "stopped": "libVLC stopped"}[name])
+
+    def _watch_pending(self, now: float, pending: _Attempt) -> None:
+        health = pending.watchdog.update(now, pending.displayed(), pending.vlc_playing)
+        if health is Health.PLAYING:
+            self._take_over(now)
+        elif health is Health.STALLED:
+            self._drop_pending("no steady pictures")
+            self._handover_failed(f"no steady pictures within {self._start_timeout:g} s")
+
     def _watch(self, now: float, attempt: _Attempt) -> None:
-        health = self._watchdog.update(now, attempt.displayed(), self._vlc_playing)
+        health = attempt.watchdog.update(now, attempt.displayed(), attempt.vlc_playing)
         if health is Health.STALLED:
-            self._fail(now, f"no new picture for {self._watchdog.stall_after:g} s")
+            self._fail(now, f"no new picture for {self._stall_after:g} s")
         elif health is Health.PLAYING:
             if self._health is not Health.PLAYING:
                 self._recovery.succeeded()
@@ -616,12 +770,13 @@ class VlcPlayer(PlayerBase):
         """After a Vout event: if the picture's true shape differs from the guess, restart.
 
         libVLC 3 tells the format callback only the padded size; the buffers guess the
-        visible one. libVLC knows the truth a moment later, on this thread.
+        visible one. libVLC knows the truth a moment later, on this thread. A restart while
+        the picture plays is a hand-over to a fresh attempt of the same source: no black.
         """
-        if self._aspect_since is None:
+        if attempt.aspect_since is None:
             return
-        if now - self._aspect_since > ASPECT_CHECK_FOR:
-            self._aspect_since = None
+        if now - attempt.aspect_since > ASPECT_CHECK_FOR:
+            attempt.aspect_since = None
             return
         frames = attempt.frames
         coded = frames.coded_size
@@ -631,7 +786,7 @@ class VlcPlayer(PlayerBase):
         width, height, sar = size
         if not (0 <= coded[0] - width <= 64 and 0 <= coded[1] - height <= 64):
             return  # libVLC's answer is about an older picture size; ask again next tick
-        self._aspect_since = None
+        attempt.aspect_since = None
         aspect = width * sar / height
         truth = place(aspect, frames.width, frames.height)
         if truth.near(frames.placement, visible_slack(frames.width)):
@@ -641,7 +796,10 @@ class VlcPlayer(PlayerBase):
             self._aspect_restarts += 1
             log.info("picture is %dx%d (sar %.3f), not as guessed: restarting", width, height,
                      sar)
-            self._start_attempt()
+            if self._health is Health.PLAYING and self._engine.pending is None:
+                self._start_pending(attempt.source)
+            else:
+                self._start_attempt()
 
     def _apply_audio(self) -> None:
         attempt = self._engine.current

@@ -43,10 +43,13 @@ H264 = ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix
         "-c:a", "aac", "-b:a", "64k"]
 
 
-def hls_segments(folder: Path, size: str, seconds: int, prefix: str = "s") -> list[Path]:
-    """One-second HLS segments of the blue clip at ``size``; their paths, in order."""
+def hls_segments(folder: Path, size: str, seconds: int, prefix: str = "s",
+                 colour: str = "0x2080ff") -> list[Path]:
+    """One-second HLS segments of a plain clip (blue unless ``colour`` says otherwise) at
+    ``size``; their paths, in order."""
     folder.mkdir(parents=True, exist_ok=True)
-    ffmpeg(*colour_source(size), "-t", str(seconds), *H264, "-f", "hls", "-hls_time", "1",
+    ffmpeg(*colour_source(size, colour=colour), "-t", str(seconds), *H264, "-f", "hls",
+           "-hls_time", "1",
            "-hls_list_size", "0", "-hls_segment_filename", str(folder / f"{prefix}%02d.ts"),
            str(folder / f"{prefix}.m3u8"))
     return sorted(folder.glob(f"{prefix}[0-9][0-9].ts"))
