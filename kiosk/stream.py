@@ -27,6 +27,8 @@ from kiosk.core.resolve import Resolution, SourceKind, Status, classify, poll_de
 RESOLVE_RETRY = 60.0
 # A QTimer takes a 32-bit millisecond count; a wait longer than this is re-checked when due.
 LONGEST_WAIT = 6 * 3600.0
+# While the backup stream plays, the main one is tried again this often (at least).
+PROBE_EVERY = 30.0
 
 
 def demo_clip() -> Path:
@@ -34,7 +36,13 @@ def demo_clip() -> Path:
 
 
 class StreamController(QObject):
-    """Keeps the player fed with a playable address for the configured source."""
+    """Keeps the player fed with a playable address for the configured source.
+
+    With a backup stream in the config (``stream.backup``): when the stream has been down
+    (reconnecting or offline) for ``stream.failover_after`` seconds, the other one is played;
+    while the backup plays, the main one is tried beside it every so often and takes over
+    (the player's seamless hand-over) once it plays steadily again.
+    """
 
     health_changed = Signal(object)  # Health
     # One line for the host: what the stream is doing (Words: said in the kiosk's language).
@@ -49,17 +57,22 @@ class StreamController(QObject):
         source: str | None = None,
         wall: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        probe_every: float | None = None,
     ) -> None:
+        """``probe_every``: seconds between tries of the main stream while the backup plays
+        (default: 30, or twice ``stream.failover_after`` if that is longer)."""
         super().__init__()
         self.config = config
         self.player = player
         self.resolver = resolver
         self.source = source or config.event.stream or str(demo_clip())
+        self.main = self.source  # the source to come back to from the backup
         self.kind = classify(self.source)
         self.demo = source is None and config.event.stream is None
         self._overridden = source is not None
         self.wall = wall
         self.rng = rng or random.Random()
+        self._probe_seconds = probe_every
         self.health = Health.STARTING
         self.status: str = Words("starting")
         self.resolution: Resolution | None = None
@@ -72,8 +85,19 @@ class StreamController(QObject):
         self._switching = False
         # What the status says of the source asked for, once it is the one playing.
         self._source_status: str = self.status
+        # The backup: on it, and trying the main one beside it; which source the resolver
+        # is working on (a try of the main one and the backup's renewal share it).
+        self._on_backup = False
+        self._probing = False
+        self._resolving: str | None = None
+        self._down = QTimer(self)
+        self._down.setSingleShot(True)
+        self._probe = QTimer(self)
+        self._probe.setSingleShot(True)
 
         self._timer.timeout.connect(self._on_timer_timeout)
+        self._down.timeout.connect(self._on_down_timeout)
+        self._probe.timeout.connect(self._on_probe_timeout)
         self.player.health_changed.connect(self._on_player_health_changed)
         self.player.source_expired.connect(self._on_player_source_expired)
         self.player.switched.connect(self._on_player_switched)
@@ -92,24 +116,29 @@ class StreamController(QObject):
             return
         if self.kind is SourceKind.YOUTUBE:
             self._set(Words("resolving the YouTube address"), self._meanwhile())
-            self.resolver.resolve(self.source)
+            self._resolve(self.source)
             return
-        live = self.kind is not SourceKind.FILE
-        media = PlayableMedia(url=self.source, options=(), live=live, loop=self.demo,
-                              title="demo clip" if self.demo else self.source)
-        self._play(media, Words("demo clip") if self.demo
+        self._play(self._direct(self.source), Words("demo clip") if self.demo
                    else Words("playing {source}", source=self.source), Health.STARTING)
 
     def set_config(self, config: Config) -> None:
         """The config was edited: new stream settings; a new stream address is played
         (unless --stream chose the source), the current one on the TV until it takes over."""
-        before = self.config.event.stream
+        before, backup = self.config.event.stream, self.config.stream.backup
         self.config = config
+        if self._on_backup and config.stream.backup != backup:
+            # The backup was changed or taken away: back to the main stream.
+            self._use(self.main, None)
         if config.event.stream == before or self._overridden:
+            return
+        self.main = config.event.stream or str(demo_clip())
+        if self._on_backup:
+            self._probe.start(1000)  # the new main address is tried beside the backup
             return
         self._timer.stop()
         self.resolver.cancel()
-        self.source = config.event.stream or str(demo_clip())
+        self._resolving = None
+        self.source = self.main
         self.kind = classify(self.source)
         self.demo = config.event.stream is None
         self._switching = self._still_playing()
@@ -117,14 +146,20 @@ class StreamController(QObject):
         self.start()
 
     def stop(self) -> None:
-        self._timer.stop()
+        for timer in (self._timer, self._down, self._probe):
+            timer.stop()
         self.resolver.cancel()
-        self._switching = False
+        self._resolving = None
+        self._switching = self._probing = False
         self.player.stop()
 
     # ------------------------------------------------------------------ slots
 
     def _on_resolver_resolved(self, resolution: Resolution) -> None:
+        source, self._resolving = self._resolving, None
+        if self._probing and source == self.main:
+            self._probe_resolved(resolution)
+            return
         self.resolution = resolution
         now = self.wall()
         status = resolution.status
@@ -173,6 +208,10 @@ class StreamController(QObject):
         self._wait(poll_delay(resolution, now, self.rng))
 
     def _on_resolver_failed(self, reason: str) -> None:
+        source, self._resolving = self._resolving, None
+        if self._probing and source == self.main:
+            self._probe_failed()
+            return
         if self._still_playing() and not self._switching:
             self._set(Words("could not renew the address ({reason}); still playing the "
                             "current one", reason=reason), Health.PLAYING)
@@ -187,7 +226,7 @@ class StreamController(QObject):
     def _on_timer_timeout(self) -> None:
         # Time to poll an upcoming stream, or to refresh an address before it expires.
         if self.kind is SourceKind.YOUTUBE:
-            self.resolver.resolve(self.source)
+            self._resolve(self.source)
         else:
             self.start()
 
@@ -195,13 +234,21 @@ class StreamController(QObject):
         if self.kind is SourceKind.YOUTUBE:
             self._set(Words("the stream stopped; asking YouTube for a fresh address"),
                       Health.RECONNECTING)
-            self.resolver.resolve(self.source)
+            self._resolve(self.source)
 
     def _on_player_switched(self) -> None:
         self._switching = False
+        if self._probing:
+            # The main stream plays again: it has taken over from the backup.
+            self._probing = self._on_backup = False
+            self.source, self.kind, self.demo = self.main, classify(self.main), False
+            self._source_status = Words("the main stream is back")
         self._set(self._source_status, Health.PLAYING)
 
     def _on_player_handover_failed(self, reason: str) -> None:
+        if self._probing:
+            self._probe_failed()
+            return
         # The player tries again by itself; the hall keeps the stream it has.
         self._set(Words("the next address does not play yet ({reason}); still showing the "
                         "current one", reason=reason), self._player_health)
@@ -215,6 +262,89 @@ class StreamController(QObject):
 
     def _still_playing(self) -> bool:
         return not self._waiting and self._player_health is Health.PLAYING
+
+    def _on_down_timeout(self) -> None:
+        backup = self.config.stream.backup
+        if backup is None or self.health not in (Health.RECONNECTING, Health.OFFLINE):
+            return
+        seconds = self.config.stream.failover_after
+        if self._on_backup:
+            self._use(self.main, Words("the backup stream has been down for {seconds} s: "
+                                       "trying the main stream", seconds=seconds))
+        else:
+            self._use(backup, Words("the stream has been down for {seconds} s: playing the "
+                                    "backup stream", seconds=seconds))
+
+    def _on_probe_timeout(self) -> None:
+        """On the backup, playing: try the main stream beside it."""
+        if not self._on_backup or self._probing:
+            return
+        if not self._still_playing() or self._resolving is not None:
+            self._probe.start(self._probe_every())
+            return
+        self._probing = True
+        if classify(self.main) is SourceKind.YOUTUBE:
+            self._resolve(self.main)
+        else:
+            self._probe_play(self._direct(self.main))
+
+    def _probe_resolved(self, resolution: Resolution) -> None:
+        if resolution.url is None or resolution.status not in (Status.LIVE, Status.NOT_LIVE):
+            self._probe_failed()
+            return
+        self._probe_play(PlayableMedia(url=resolution.url, options=resolution.options,
+                                       live=resolution.status is Status.LIVE, loop=False,
+                                       title=resolution.title))
+
+    def _probe_play(self, media: PlayableMedia) -> None:
+        shown = self.player.shown_media()
+        self.player.play(media)
+        if not self.player.switching() and shown is not None and self._probing:
+            # It failed at once; the backup's source is the player's again.
+            self._probe_failed()
+
+    def _probe_failed(self) -> None:
+        """The main stream does not play yet: the backup stays; try again later."""
+        self._probing = False
+        shown = self.player.shown_media()
+        if shown is not None:
+            self.player.play(shown)  # what plays is what the player keeps to
+        self._probe.start(self._probe_every())
+
+    def _use(self, source: str, why: str | None) -> None:
+        """Play ``source`` (the main stream or the backup) from a fresh start."""
+        for timer in (self._timer, self._down, self._probe):
+            timer.stop()
+        self.resolver.cancel()
+        self._resolving = None
+        self._switching = self._probing = False
+        self._on_backup = source != self.main
+        self.source, self.kind, self.demo = source, classify(source), False
+        self._waiting = False
+        self.player.stop()
+        if why is not None:
+            self._set(why, Health.STARTING)
+        self.start()
+        if self._on_backup:
+            self._probe.start(self._probe_every())
+
+    def _probe_every(self) -> int:
+        seconds = self._probe_seconds or max(PROBE_EVERY, 2.0 * self.config.stream.failover_after)
+        return int(seconds * 1000)
+
+    def _resolve(self, source: str) -> None:
+        if self._probing and source != self.main and self._resolving == self.main:
+            # The backup's own renewal comes first; the main one is tried again later.
+            self._probing = False
+            self._probe.start(self._probe_every())
+        self._resolving = source
+        self.resolver.resolve(source)
+
+    def _direct(self, source: str) -> PlayableMedia:
+        """What the player opens for an address or file that needs no resolving."""
+        demo = self.demo and source == self.source
+        return PlayableMedia(url=source, options=(), live=classify(source) is not SourceKind.FILE,
+                             loop=demo, title="demo clip" if demo else source)
 
     def _meanwhile(self) -> Health:
         """The health to show while the next source is being found: PLAYING while a stream
@@ -247,3 +377,10 @@ class StreamController(QObject):
         if health is not self.health:
             self.health = health
             self.health_changed.emit(health)
+        if self.config.stream.backup is None or getattr(self.player, "problem", ""):
+            self._down.stop()
+        elif health in (Health.RECONNECTING, Health.OFFLINE):
+            if not self._down.isActive():
+                self._down.start(self.config.stream.failover_after * 1000)
+        else:
+            self._down.stop()

@@ -126,6 +126,12 @@ SCHEMA = Record(
                   "When the live stream has ended, play its recording (default false)."),
             Field("audio_under_slides", Boolean(),
                   "Keep the stream's sound on while slides show (default false)."),
+            Field("backup", Source(),
+                  "The organisers' backup stream: played when the main one has been down for "
+                  "failover_after seconds, until the main one plays again."),
+            Field("failover_after", Integer(5, 600),
+                  "How many seconds the stream may be down before the other one is tried "
+                  "(default 30)."),
             Field("cookies", ExistingFile("a cookies file"),
                   "A cookies.txt file for streams that need a signed-in YouTube session."),
             Field("yt_dlp", ExistingFile("a yt-dlp program"),
@@ -297,6 +303,8 @@ class StreamSettings:
     max_height: int = 1080
     allow_recording: bool = False
     audio_under_slides: bool = False
+    backup: str | None = None
+    failover_after: int = 30
     cookies: Path | None = None
     yt_dlp: Path | None = None
 

@@ -6,6 +6,7 @@ does not play leaves the old one on the TV until it does."""
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from kiosk.core import config as config_module
 from kiosk.core import paths
 from kiosk.core.director import Health
 from kiosk.core.eventlog import EventLog
+from kiosk.core.health import Backoff
 from kiosk.resolver.resolver import Resolver
 from kiosk.stream import StreamController
 
@@ -164,3 +166,51 @@ def test_the_current_stream_failing_during_a_hand_over_lets_the_new_one_take_its
         assert "black" not in [c for scene, c in hall.seen if scene == "live"]
     finally:
         hall.close()
+
+
+def test_the_backup_stream_stands_in_while_the_main_one_is_down_and_gives_way_seamlessly(
+        qtbot, hls: HlsServer, red: HlsServer, make_vlc_player, tmp_path):
+    """The organisers' backup (red) in the config: the main stream (blue) down for five
+    seconds brings the backup on; once the main one plays again, it takes over from the
+    backup with no slide and no black between them."""
+    builtin = config_module.load(paths.builtin_config())
+    config = replace(builtin, event=replace(builtin.event, stream=hls.url),
+                     stream=replace(builtin.stream, backup=red.url, failover_after=5))
+    player = make_vlc_player(QSize(640, 360), backoff=Backoff(0.5, 2.0, rng=random.Random(1)))
+    stream = StreamController(config, player, Resolver(), probe_every=3.0)
+    start = time.monotonic()
+    kiosk = Kiosk(config, lambda: AT + timedelta(seconds=time.monotonic() - start),
+                  rehearsal=True, player=player, stream=stream, state_dir=tmp_path,
+                  event_log=EventLog(tmp_path / "events.jsonl"))
+    qtbot.addWidget(kiosk.stage)
+    kiosk.stage.resize(640, 360)
+    kiosk.stage.show()
+    seen: list[tuple[str, str]] = []
+    kiosk.stage.painted.connect(lambda scene: seen.append((scene, colour(kiosk.stage._video))))
+    try:
+        stream.start()
+        qtbot.waitUntil(lambda: kiosk.view.scene == "live"
+                        and colour(kiosk.stage._video) == "blue", timeout=20_000)
+        down = time.monotonic()
+        hls.fault("404")
+        qtbot.waitUntil(lambda: kiosk.view.scene == "slides", timeout=10_000)
+        qtbot.waitUntil(lambda: kiosk.view.scene == "live"
+                        and colour(kiosk.stage._video) == "red", timeout=30_000)
+        backup_after = time.monotonic() - down
+        assert "playing the backup stream" in (tmp_path / "events.jsonl").read_text()
+        assert backup_after >= 5
+
+        seen.clear()
+        back = time.monotonic()
+        hls.recover()
+        qtbot.waitSignal(player.switched, timeout=30_000).wait()
+        qtbot.waitUntil(lambda: seen and seen[-1][1] == "blue", timeout=5000)
+        main_after = time.monotonic() - back
+        assert {scene for scene, _ in seen} == {"live"}, "the hall saw slides on the way back"
+        assert runs([c for _, c in seen]) == ["red", "blue"]
+        assert stream.source == hls.url and "main stream is back" in stream.status
+        print(f"\nbackup: on the TV {backup_after:.1f} s after the main stream went down; the "
+              f"main one back on {main_after:.1f} s after it returned, seamlessly")
+    finally:
+        kiosk.request_quit()
+        kiosk.stage.close()
