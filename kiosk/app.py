@@ -116,6 +116,7 @@ class Kiosk(QObject):
         if player is not None:
             player.frame_ready.connect(self._on_player_frame_ready)
             player.stats_changed.connect(self._on_player_stats_changed)
+            player.audio_changed.connect(self._on_player_audio_changed)
             player.set_volume(self.sound.volume)
         if stream is not None:
             stream.health_changed.connect(self._on_stream_health_changed)
@@ -369,6 +370,10 @@ class Kiosk(QObject):
         else:
             self.log.write("message", now, text=self.state.message)
         self.refresh()
+
+    def _on_player_audio_changed(self, problem: str) -> None:
+        # No sound device, or one back: the host hears of it once (badge, key card, panel).
+        self.set_problems("audio", (problem,) if problem else ())
 
     def _on_editor_submitted(self, text: str) -> None:
         self._set_shortcuts_enabled(True)

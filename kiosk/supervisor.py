@@ -60,6 +60,9 @@ LOG_MAX_BYTES = 1_000_000  # then the log moves to supervisor.log.1
 CRASH_PREFIX = "crash-"
 KEEP_CRASH_REPORTS = 100
 STDERR_LINES = 200
+# The children's stderr passed through to ours (a terminal, a session's log, a journal that
+# fills a disk): at most this many lines a minute, a line repeated over and over said once.
+PASS_LINES_PER_MINUTE = 120
 SAFE_MODE_FLAG = "--safe-mode"
 EXIT_USAGE = 2  # argparse's code, and the kiosk's for a bad --at: restarting cannot help
 POLL = 0.2  # seconds between looks at the child and its heartbeat
@@ -272,6 +275,59 @@ def slate_command(args: list[str]) -> list[str]:
 # ---------------------------------------------------------------------- the running part
 
 
+class OutputGate:
+    """What of a child's stderr reaches ours: every line into the crash report's tail, but
+    through to our stderr at most ``per_minute`` lines a minute, the same line again and
+    again only once; what was left out is counted and said once the minute is over.
+    Native libraries can print thousands of lines a minute (ALSA with no sound card: 400 a
+    second), and a kiosk runs for days."""
+
+    def __init__(self, per_minute: int = PASS_LINES_PER_MINUTE,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self.clock = clock
+        self._minute_started = clock()
+        self._passed = 0
+        self._left_out = 0
+        self._last = ""
+        self._repeats = 0
+        self._lock = threading.Lock()
+
+    def lines(self, line: str) -> list[str]:
+        """What to print for ``line`` now (nothing, the line, and/or a summary)."""
+        with self._lock:
+            out: list[str] = []
+            now = self.clock()
+            if now - self._minute_started >= 60.0:
+                out += self._summary()
+                self._minute_started, self._passed = now, 0
+            if line == self._last:
+                self._repeats += 1
+                return out
+            if self._repeats:
+                out.append(f"(the line above came {_times(self._repeats)} more)")
+                self._repeats = 0
+            self._last = line
+            if self._passed >= self.per_minute:
+                self._left_out += 1
+                return out
+            self._passed += 1
+            out.append(line)
+            return out
+
+    def _summary(self) -> list[str]:
+        out = []
+        if self._repeats:
+            out.append(f"(the line above came {_times(self._repeats)} more)")
+            self._repeats = 0
+        if self._left_out:
+            out.append(f"supervisor: {self._left_out} more lines from the kiosk left out "
+                       f"(at most {self.per_minute} a minute pass through; the crash report "
+                       f"keeps the last {STDERR_LINES})")
+            self._left_out = 0
+        return out
+
+
 class Log:
     """One line per decision, to stderr and to supervisor.log in the log folder."""
 
@@ -339,10 +395,12 @@ class Child:
         stream = self.process.stderr
         if stream is None:
             return
+        gate = OutputGate()
         for raw in iter(stream.readline, b""):
             line = raw.decode("utf-8", "replace").rstrip("\r\n")[:4000]
             self.tail.append(line)
-            _echo(line)
+            for passed in gate.lines(line):
+                _echo(passed)
 
     def poll(self, timeout: float) -> int | None:
         try:
@@ -535,11 +593,13 @@ class SlateKeeper:
     def _pump_err(self, stream: IO[bytes] | None) -> None:
         if stream is None:
             return
+        gate = OutputGate()
         for raw in iter(stream.readline, b""):
             line = raw.decode("utf-8", "replace").rstrip("\r\n")[:1000]
             if line:
                 self.tail.append(line)
-                _echo(f"slate: {line}")
+                for passed in gate.lines(line):
+                    _echo(f"slate: {passed}")
 
 
 class _StopRequest:

@@ -36,6 +36,8 @@ class PlayerBase(QObject):
       ``play`` with the result (the player keeps retrying the old one meanwhile).
     - ``switched()``: a source given to ``play`` while another played has taken over.
     - ``handover_failed(str)``: it failed before it could; the other one plays on (why).
+    - ``audio_changed(str)``: no sound device (what to tell the host), or "" once sound is
+      back.
     """
 
     health_changed = Signal(str)
@@ -44,6 +46,7 @@ class PlayerBase(QObject):
     source_expired = Signal()
     switched = Signal()
     handover_failed = Signal(str)
+    audio_changed = Signal(object)  # Words, or ""
 
     # Why there is no video, for the host (empty when the player works).
     problem: str = ""

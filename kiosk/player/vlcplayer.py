@@ -31,11 +31,13 @@ from PySide6.QtGui import QImage
 
 from kiosk.core.director import Health
 from kiosk.core.health import Backoff, Recovery, Watchdog
+from kiosk.core.i18n import Words
 from kiosk.core.media import PlayableMedia, place, visible_slack
 from kiosk.core.media import render_size as render_box
 from kiosk.platform.heap import keep_large_blocks_mapped
 from kiosk.player.base import PlayerBase, PlayerStats
 from kiosk.player.frames import AspectHints, CleanupCb, FormatCb, FrameBuffers
+from kiosk.player.vlclog import VlcLog, silence_alsa
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,15 @@ LOOP_MIN_RUN = 2.0
 MAX_RETIRING = 3
 # close() waits this long for libVLC to stop; a hung stop is left to finish on its own.
 CLOSE_WAIT = 3.0
+# No sound device: this many failed tries to open an audio output within a check (libVLC
+# tries about fifty times a second) mean there is none; the picture plays on silent, and
+# sound is tried again this often, for this long beside the silent picture.
+AUDIO_FAILS = 3
+AUDIO_CHECK_EVERY = 1.0
+AUDIO_RETRY = 60.0
+AUDIO_PROBE_FOR = 2.0
+NO_SOUND = Words("No sound: this computer has no working audio output. The picture plays "
+                 "on; sound is tried again every minute.")
 
 
 class PlayerUnavailable(RuntimeError):
@@ -167,9 +178,11 @@ class _Attempt:
     """
 
     def __init__(self, ident: int, instance: Any, media: PlayableMedia, frames: FrameBuffers,
-                 events: collections.deque[tuple[int, str]], watchdog: Watchdog) -> None:
+                 events: collections.deque[tuple[int, str]], watchdog: Watchdog, *,
+                 sound: bool = True) -> None:
         self.ident = ident
         self.source = media
+        self.sound = sound  # without: no audio output is even tried
         self.frames = frames
         self.watchdog = watchdog  # judges this attempt's pictures alone
         self.started = 0.0
@@ -194,7 +207,8 @@ class _Attempt:
         self.attached: list[Any] = []
         self._stats = vlc.MediaStats()  # reused: read on every tick
         try:
-            self.media = instance.media_new(media.url, *media.vlc_options())
+            options = (*media.vlc_options(), *(() if sound else (":no-audio",)))
+            self.media = instance.media_new(media.url, *options)
             if self.media is not None:
                 player.set_media(self.media)
             for index, kind in enumerate(EVENTS.values(), 1):
@@ -277,9 +291,12 @@ class _Engine:
         # mapped blocks, returned when an attempt ends, or the heap keeps them (kiosk.platform
         # .heap).
         keep_large_blocks_mapped()
+        silence_alsa()
         self.instance: Any = vlc.Instance(list(args))
         if self.instance is None:
             raise PlayerUnavailable("libVLC refused to start (libvlc_new failed)")
+        self.log = VlcLog()
+        self.log.attach(self.instance)
         self.current: _Attempt | None = None
         # The next source, started beside the current one until its pictures are steady.
         self.pending: _Attempt | None = None
@@ -324,7 +341,9 @@ class _Engine:
             if thread.is_alive():
                 log.warning("libVLC attempt %d is still stopping (a hung server?)", ident)
         self.collect()
-        # Players still stopping hold their own reference to the instance.
+        # Players still stopping hold their own reference to the instance; the log callback
+        # goes before it (a player still stopping logs into nothing).
+        self.log.detach()
         self.instance.release()
         self.instance = None
 
@@ -352,6 +371,11 @@ class VlcPlayer(PlayerBase):
     its first steady pictures it takes over (``switched``) and the old one is retired, so the
     hall sees no slide and no black between them. If it fails first, the current one plays
     on (``handover_failed``), and it is tried again after a backoff delay.
+
+    No sound device (or one that went away): libVLC's log says so; the picture goes on
+    without sound (a silent copy of the source takes over the same way), ``audio_changed``
+    tells why once, and sound is tried again every ``AUDIO_RETRY`` seconds beside the silent
+    picture, taking over once it opens without an error.
     """
 
     def __init__(
@@ -367,8 +391,10 @@ class VlcPlayer(PlayerBase):
         backoff: Backoff | None = None,
         tick_ms: int = TICK_MS,
         vlc_args: Sequence[str] = (),
+        audio_retry: float = AUDIO_RETRY,
     ) -> None:
         super().__init__(parent)
+        self._audio_retry_ms = int(audio_retry * 1000)
         self._clock = clock
         self._size = QSize(*render_box(render_size.width(), render_size.height()))
         self._hints = AspectHints()  # learnt aspects, kept across attempts
@@ -389,6 +415,11 @@ class VlcPlayer(PlayerBase):
         self._next_stats = 0.0
         self._waiting = False  # an attempt is due but too many are still stopping
         self._closed = False
+        self._no_audio = False  # no audio output could be made: attempts play silent
+        self._audio_seen = 0  # the log's failure count at the last check
+        self._audio_next = 0.0
+        self._audio_probe: _Attempt | None = None  # a pending attempt trying sound again
+        self._audio_probe_base = 0
 
         self._tick = QTimer(self)
         self._tick.setTimerType(Qt.TimerType.PreciseTimer)
@@ -400,6 +431,9 @@ class VlcPlayer(PlayerBase):
         self._handover_retry = QTimer(self)
         self._handover_retry.setSingleShot(True)
         self._handover_retry.timeout.connect(self._on_handover_retry_timeout)
+        self._audio_retry = QTimer(self)
+        self._audio_retry.setSingleShot(True)
+        self._audio_retry.timeout.connect(self._on_audio_retry_timeout)
 
     # ------------------------------------------------------------------ public
 
@@ -472,7 +506,7 @@ class VlcPlayer(PlayerBase):
             return
         self._closed = True
         self._media = None
-        for timer in (self._tick, self._retry, self._handover_retry):
+        for timer in (self._tick, self._retry, self._handover_retry, self._audio_retry):
             # RuntimeError: the C++ timer is already gone (application teardown).
             with contextlib.suppress(RuntimeError):
                 timer.stop()
@@ -507,9 +541,11 @@ class VlcPlayer(PlayerBase):
 
     # ------------------------------------------------------------------ attempts
 
-    def _new_attempt(self, media: PlayableMedia, now: float) -> _Attempt | None:
-        """A fresh libVLC player on ``media`` (not playing yet), or None when too many old
-        ones are still stopping. Raises what libVLC raises."""
+    def _new_attempt(self, media: PlayableMedia, now: float, *,
+                     sound: bool | None = None) -> _Attempt | None:
+        """A fresh libVLC player on ``media`` (not playing yet; silent while there is no
+        sound device, unless ``sound`` says), or None when too many old ones are still
+        stopping. Raises what libVLC raises."""
         if not self._tick.isActive():
             self._tick.start()
         self._engine.collect()
@@ -522,7 +558,7 @@ class VlcPlayer(PlayerBase):
         watchdog = Watchdog(stall_after=self._stall_after, start_timeout=self._start_timeout,
                             max_gap=1.5)
         attempt = _Attempt(self._idents, self._engine.instance, media, frames, self._events,
-                           watchdog)
+                           watchdog, sound=not self._no_audio if sound is None else sound)
         attempt.started = now
         watchdog.reset(now, 0)  # a fresh media counts its pictures from 0
         return attempt
@@ -549,13 +585,13 @@ class VlcPlayer(PlayerBase):
         if not attempt.play():
             self._fail(now, "libVLC refused the media")
 
-    def _start_pending(self, media: PlayableMedia) -> None:
-        """Start ``media`` beside the current attempt, silent, to take over once steady."""
+    def _start_pending(self, media: PlayableMedia, *, sound: bool | None = None) -> None:
+        """Start ``media`` beside the current attempt, unheard, to take over once steady."""
         now = self._clock()
         self._drop_pending("another source was asked for")
         self._handover_retry.stop()
         try:
-            attempt = self._new_attempt(media, now)
+            attempt = self._new_attempt(media, now, sound=sound)
         except Exception as exc:
             log.exception("could not start libVLC on %s", media.host)
             self._handover_failed(f"libVLC could not start: {exc}")
@@ -580,6 +616,11 @@ class VlcPlayer(PlayerBase):
         if old is not None:
             self._retire(old, announce=False)
         self._engine.current = pending
+        if pending is self._audio_probe:
+            self._audio_probe = None
+            self._no_audio = False
+            log.info("an audio output opens again: sound is back")
+            self.audio_changed.emit("")
         self._handover_backoff.reset()
         self._handover_retry.stop()
         self._recovery.succeeded()
@@ -597,6 +638,10 @@ class VlcPlayer(PlayerBase):
         self._engine.pending = None
         log.info("%s dropped before it took over: %s", pending.source.host, reason)
         self._retire(pending, announce=False)
+        if pending is self._audio_probe:
+            self._audio_probe = None
+            if self._no_audio:
+                self._audio_retry.start(self._audio_retry_ms)
 
     def _handover_failed(self, reason: str) -> None:
         """The next source did not come: the current one plays on; try again later."""
@@ -693,6 +738,7 @@ class VlcPlayer(PlayerBase):
         if self._waiting and len(self._engine.retiring) < MAX_RETIRING:
             self._start_attempt()
         self._drain_events(now)
+        self._check_audio(now)
         pending = self._engine.pending
         if pending is not None:
             self._watch_pending(now, pending)
@@ -706,7 +752,8 @@ class VlcPlayer(PlayerBase):
         elif self._recovery.in_outage:
             self._set_health(self._recovery.health(now) or Health.RECONNECTING)
         elif not (self._waiting or self._retry.isActive() or self._engine.retiring
-                  or self._engine.pending or self._handover_retry.isActive()):
+                  or self._engine.pending or self._handover_retry.isActive()
+                  or self._audio_retry.isActive()):
             self._tick.stop()  # nothing playing, nothing due, nothing left to stop
         if now >= self._next_stats and self._media is not None:
             self._next_stats = now + STATS_EVERY
@@ -740,6 +787,8 @@ class VlcPlayer(PlayerBase):
             pending.apply_audio(0, True)  # unheard until it takes over
         elif name == "vout":
             pending.aspect_since = now
+        elif name in ("error", "end", "stopped") and pending is self._audio_probe:
+            self._drop_pending(f"libVLC: {name}")
         elif name in ("error", "end", "stopped"):
             self._drop_pending(f"libVLC: {name}")
             self._handover_failed({"error": "libVLC reported an error",
@@ -748,11 +797,54 @@ class VlcPlayer(PlayerBase):
 
     def _watch_pending(self, now: float, pending: _Attempt) -> None:
         health = pending.watchdog.update(now, pending.displayed(), pending.vlc_playing)
+        if pending is self._audio_probe:
+            if self._engine.log.audio_failures() > self._audio_probe_base:
+                self._drop_pending("still no audio output")
+            elif health is Health.STALLED:
+                self._drop_pending("no steady pictures")
+            elif health is Health.PLAYING and now - pending.started >= AUDIO_PROBE_FOR:
+                self._take_over(now)
+            return
         if health is Health.PLAYING:
             self._take_over(now)
         elif health is Health.STALLED:
             self._drop_pending("no steady pictures")
             self._handover_failed(f"no steady pictures within {self._start_timeout:g} s")
+
+    def _check_audio(self, now: float) -> None:
+        """About once a second: has libVLC failed to open an audio output again and again?
+        Then play on silent (a silent copy of the source takes over) and say so once."""
+        if now < self._audio_next:
+            return
+        self._audio_next = now + AUDIO_CHECK_EVERY
+        count = self._engine.log.audio_failures()
+        new, self._audio_seen = count - self._audio_seen, count
+        current, pending = self._engine.current, self._engine.pending
+        if new < AUDIO_FAILS or current is None or not current.sound:
+            return  # (a try of sound beside a silent picture is judged in _watch_pending)
+        if pending is not None and not pending.sound:
+            return  # a silent copy is on its way
+        if not self._no_audio:
+            self._no_audio = True
+            log.warning("no audio output could be opened (%d tries in %.0f s): the picture "
+                        "plays on without sound", new, AUDIO_CHECK_EVERY)
+            self.audio_changed.emit(NO_SOUND)
+            self._audio_retry.start(self._audio_retry_ms)
+        if self._health is Health.PLAYING:
+            self._start_pending(current.source)  # silent, and seamless
+        else:
+            self._start_attempt()  # not on the TV yet: start again, silent
+
+    def _on_audio_retry_timeout(self) -> None:
+        current = self._engine.current
+        if not self._no_audio or self._closed:
+            return
+        if current is None or self._health is not Health.PLAYING or self._engine.pending:
+            self._audio_retry.start(self._audio_retry_ms)
+            return
+        self._audio_probe_base = self._engine.log.audio_failures()
+        self._start_pending(current.source, sound=True)
+        self._audio_probe = self._engine.pending
 
     def _watch(self, now: float, attempt: _Attempt) -> None:
         health = attempt.watchdog.update(now, attempt.displayed(), attempt.vlc_playing)

@@ -9,7 +9,15 @@ import sys
 import pytest
 
 from kiosk import supervisor
-from kiosk.supervisor import Ending, Exit, HeartbeatWatch, Policy, Restarts, describe_exit
+from kiosk.supervisor import (
+    Ending,
+    Exit,
+    HeartbeatWatch,
+    OutputGate,
+    Policy,
+    Restarts,
+    describe_exit,
+)
 
 POLICY = Policy()  # the defaults the installed builds run with
 
@@ -176,3 +184,28 @@ def test_a_beat_says_when_the_kiosk_is_quitting():
     assert not watch.quitting
     watch.look(b"000000000002 000000000013.100 0000004242 quitting\n", 1.6)
     assert watch.quitting
+
+
+class Minutes:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_childs_chatter_reaches_our_stderr_bounded_and_repeats_said_once():
+    clock = Minutes()
+    gate = OutputGate(per_minute=5, clock=clock)
+    out: list[str] = []
+    for i in range(1000):  # ALSA with no sound card: eight different lines, fifty times a second
+        out += gate.lines(f"ALSA lib pcm.c:{2666 + i % 8}: cannot find card '0'")
+    assert len(out) == 5
+    clock.now = 61.0
+    out = gate.lines("kiosk: back")
+    assert out[0].startswith("supervisor: 995 more lines from the kiosk left out")
+    assert out[-1] == "kiosk: back"
+    for _ in range(300):
+        out += gate.lines("the same line")
+    out += gate.lines("another line")
+    assert out[-3:] == ["the same line", "(the line above came 299 times more)", "another line"]
