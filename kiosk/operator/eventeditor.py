@@ -178,7 +178,8 @@ class EventEditor(QWidget):
 
 
 class EventTab(QScrollArea):
-    """Title, times, zones, the stream, the languages and the organisers' feed."""
+    """Title, times, zones, the stream and its backup, the languages and the organisers'
+    feed."""
 
     name = "event"
 
@@ -200,6 +201,7 @@ class EventTab(QScrollArea):
         self.end = Field("21:30")
         self.when_problem = Problem()
         self.stream = Field("Paste the YouTube or stream address; empty: the demo clip")
+        self.backup = Field("The organisers' backup stream, if they have one (optional)")
         self.hall_languages = LanguagePair(editor.languages, self)
         self.feed = Field("The organisers' feed address (optional)")
         self.venue = Field("The hall's name")
@@ -213,6 +215,7 @@ class EventTab(QScrollArea):
         form.addRow("Ends", self.end)
         form.addRow("", self.when_problem)
         form.addRow("Stream", self.stream)
+        form.addRow("Backup stream", self.backup)
         form.addRow("Hall's language", self.hall_languages.first)
         form.addRow("Second language", self.hall_languages.second)
         form.addRow("Organisers' feed", self.feed)
@@ -235,6 +238,8 @@ class EventTab(QScrollArea):
         self.end.committed.connect(self._on_end_committed)
         self.stream.committed.connect(
             lambda t: self._set(("event", "stream"), t.strip() or None, self.stream.refuse))
+        self.backup.committed.connect(
+            lambda t: self._set(("stream", "backup"), t.strip() or None, self.backup.refuse))
         self.feed.committed.connect(self._on_feed_committed)
         self.venue.committed.connect(
             lambda t: self._set(("venue", "name"), t.strip() or None, self.venue.refuse))
@@ -258,6 +263,7 @@ class EventTab(QScrollArea):
         self.start.set_text(f"{start:%H:%M}")
         self.end.set_text(f"{end:%H:%M}")
         self.stream.set_text(str(doc.get(("event", "stream")) or ""))
+        self.backup.set_text(str(doc.get(("stream", "backup")) or ""))
         self.feed.set_text(str(doc.get(("feeds", 0, "url")) or ""))
         self.venue.set_text(str(doc.get(("venue", "name")) or ""))
         self.hall_languages.set_codes(self.editor.languages)

@@ -147,6 +147,23 @@ def test_editing_a_hand_written_config_keeps_every_comment_and_untouched_line(qt
     assert config_module.load(hand_written).programme.items[1].speaker == "Sviatlana"
 
 
+def test_the_organisers_backup_stream_is_set_and_taken_away_keeping_the_file(qtbot, editor,
+                                                                            hand_written):
+    type_into(qtbot, editor.event_tab.backup, "https://example.org/backup/live.m3u8")
+    after = hand_written.read_text(encoding="utf-8")
+    assert changed(HAND_WRITTEN, after) == [
+        "+stream:", "+    backup: https://example.org/backup/live.m3u8"]
+    assert config_module.load(hand_written).stream.backup == (
+        "https://example.org/backup/live.m3u8")
+    field = editor.event_tab.backup.edit
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClick(field, Qt.Key.Key_Delete)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert config_module.load(hand_written).stream.backup is None
+    assert "backup" not in hand_written.read_text(encoding="utf-8")
+
+
 def test_an_invalid_entry_is_refused_in_its_field_and_the_file_is_unchanged(qtbot, editor,
                                                                             hand_written):
     before = hand_written.read_bytes()
