@@ -464,6 +464,8 @@ class VlcPlayer(PlayerBase):
             return
         self._media = media
         self._recovery.begin()
+        if self._no_audio and not self._audio_retry.isActive():
+            self._audio_retry.start(self._audio_retry_ms)  # (stopped with the last source)
         current, pending = self._engine.current, self._engine.pending
         if pending is not None and pending.source == media:
             return  # already taking over
@@ -486,8 +488,8 @@ class VlcPlayer(PlayerBase):
         if self._closed:
             return
         self._media = None
-        self._retry.stop()
-        self._handover_retry.stop()
+        for timer in (self._retry, self._handover_retry, self._audio_retry):
+            timer.stop()
         self._waiting = False
         self._drop_pending("stopped")
         self._end_attempt()
