@@ -1,10 +1,12 @@
-"""Soak benchmark: the whole built-in event at rehearsal speed, with the stream dropping, the
-feed changing and volunteers pressing keys at random, watched for leaks, errors and stalls.
+"""Soak benchmark: the whole built-in event at rehearsal speed, or hours of live video in real
+time, with the stream dropping, the feed changing and volunteers pressing keys at random,
+watched for leaks, errors and stalls.
 
 Prints tables; asserts nothing. Targets (issue 6): memory growth under 5 MB per simulated hour
 (the slope of a least-squares fit of the kiosk's RSS over the second half of the run, after
 warm-up), 0 exceptions logged, 0 crashes; the longest GUI stall is reported (bench/feeds.py
-holds the event loop to 16 ms).
+holds the event loop to 16 ms). In real time (issue 14): after the first 30 minutes, growth
+under 5 MB per real hour and under 20 MB over 200 reconnects.
 
 The kiosk runs in a child process, built as `watchparty-kiosk run` builds it (kiosk.cli:
 player, stream controller, feed service, operator window, displays), on the built-in event
@@ -24,6 +26,23 @@ per-simulated-hour slope covers what grows with the programme (scenes, refreshes
 the per-real-minute slope what grows with time on the air. --no-video runs the same without
 libVLC, to tell the video path's share apart. Run with ./dev bench, or
 `python bench/soak.py --minutes 1` for a quick look (the same event, 360x).
+
+Real time: `--real-hours H` runs the kiosk at speed 1 for H hours on the built-in event with
+a running order made for the run: its talks back to back from 18:00 (earlier if the run would
+end after 23:20), so live video plays under the overlay all along, with its slides, awards
+and look. Volunteers press a key about every 20 s, the feed changes every 2-6 minutes, and the
+stream drops as --drops says: `real` one drop every 10-20 minutes lasting 5-30 s (a venue's
+bad evening), `stress` one a minute (5-10 s), `fast` one every 10-15 s (4-6 s: reconnects
+above all, about 200 in 45 minutes; pair it with --warm-up 10). The faults take turns (404,
+frozen playlist, refused, hung). Every 10 s the bench reads the child's RSS, its USS (private
+pages, /proc/<pid>/smaps_rollup), threads, file descriptors and CPU time; every minute the
+driver writes the GUI loop's gaps and the player's reconnect count. A row is printed every
+10 minutes as the run goes (RSS at the end of the window and its range, USS, threads, fds,
+reconnects and drops so far, stall p99 and longest, CPU), then the slopes after --warm-up
+(30 min): RSS and USS per real hour, and RSS against the reconnect count, per 200 reconnects.
+For a long run, in the background: `nohup python bench/soak.py --real-hours 2.2 --drops real
+> realtime.txt 2>&1 &`. bench/reconnects.py reconnects the player alone, faster, and shows
+glibc's heap.
 """
 
 from __future__ import annotations
@@ -39,10 +58,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["WATCHPARTY_KIOSK_AUDIO"] = "dummy"
@@ -68,10 +88,29 @@ FAULTS = ("404", "freeze", "refuse", "hang")
 FEED_GAP = (20.0, 40.0)  # real seconds between feed changes
 TARGET_MB_PER_HOUR = 5.0
 
+# Real time (--real-hours): the kiosk at speed 1 on a running order made for the run.
+REAL_DROPS = {  # --drops: real seconds between the starts of two drops, how long one lasts
+    "real": ((600.0, 1200.0), (5.0, 30.0)),  # one every 10-20 minutes, as a venue may see
+    "stress": ((60.0, 60.0), (5.0, 10.0)),  # one a minute
+    "fast": ((10.0, 15.0), (4.0, 6.0)),  # reconnects above all: 200 in about 45 minutes
+}
+REAL_PRESS_EVERY = 20.0  # mean real seconds between volunteer presses
+REAL_FEED_GAP = (120.0, 360.0)  # real seconds between feed changes
+REAL_RSS_EVERY = 1.0  # real seconds between samples of RSS
+REAL_SAMPLE_EVERY = 10.0  # real seconds between samples of USS, threads, fds, CPU
+REAL_WINDOW = 600.0  # real seconds: a row of the table
+PROGRESS_EVERY = 60.0  # real seconds between the driver's progress lines
+WARM_UP = 1800.0  # real seconds left out of the slopes
+TARGET_MB_PER_200 = 20.0  # growth over 200 reconnects
+LATEST_END = (23, 20)  # a real-time run ends before the built-in event's 23:30
+GAP_BUCKET_MS = 0.1  # the driver's histogram step (BUCKET_MS there)
+DROPS_LISTED = 30  # more drops (or feed changes) than this are summed up, not listed
+
 # The child: `watchparty-kiosk run ARGS` through kiosk.cli.main, with a driver attached to the
-# Kiosk that _run builds. argv: report path, seed, mean seconds between presses, kiosk args.
+# Kiosk that _run builds. argv: report path, seed, mean seconds between presses, progress
+# path ("" for none) and seconds between its lines, kiosk args.
 DRIVER = r'''
-import gc, json, random, sys, time
+import collections, gc, json, random, sys, time
 from PySide6.QtCore import QObject, Qt, QTimer
 import kiosk.app
 from kiosk import cli
@@ -83,6 +122,7 @@ def sprite_bytes():
     return getattr(sprites, "_cache_bytes", None)
 
 REPORT, SEED, PRESS_EVERY = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+PROGRESS, PROGRESS_EVERY = sys.argv[4], float(sys.argv[5])
 TICK_MS = 5
 BUCKET_MS = 0.1
 BUCKETS = 3000  # gaps of 0-300 ms in 0.1 ms steps; longer ones land in the last bucket
@@ -128,6 +168,13 @@ class Driver(QObject):
         self.tick.setTimerType(Qt.TimerType.PreciseTimer)
         self.tick.setInterval(TICK_MS)
         self.tick.timeout.connect(self.on_tick)
+        # The progress lines: each covers the gaps since the one before (a sparse histogram)
+        # and tells the player's figures so far.
+        self.window = collections.Counter()
+        self.window_max = 0.0
+        self.progress = QTimer(self)
+        self.progress.setInterval(int(PROGRESS_EVERY * 1000))
+        self.progress.timeout.connect(self.on_progress)
         self.press_timer = QTimer(self)
         self.press_timer.setSingleShot(True)
         self.press_timer.timeout.connect(self.on_press)
@@ -142,6 +189,8 @@ class Driver(QObject):
         gc.callbacks.append(self.on_gc)
         self.last = time.perf_counter()
         self.tick.start()
+        if PROGRESS:
+            self.progress.start()
         self.schedule()
 
     def on_view(self, view):
@@ -165,7 +214,11 @@ class Driver(QObject):
         gap = max(0.0, (now - before) * 1000 - TICK_MS)
         self.last = now
         self.ticks += 1
-        self.histogram[min(int(gap / BUCKET_MS), BUCKETS - 1)] += 1
+        bucket = min(int(gap / BUCKET_MS), BUCKETS - 1)
+        self.histogram[bucket] += 1
+        if PROGRESS:
+            self.window[bucket] += 1
+            self.window_max = max(self.window_max, gap)
         if (self.sprites_full is None and self.ticks % 200 == 0
                 and (sprite_bytes() or 0) > 0.9 * getattr(sprites, "BUDGET_BYTES", 1e12)):
             self.sprites_full = [time.monotonic() - self.t0,
@@ -177,6 +230,19 @@ class Driver(QObject):
                                during or f"nothing of these; on {self.scene}"])
             self.worst.sort(key=lambda w: -w[0])
             del self.worst[WORST:]
+
+    def on_progress(self):
+        player = self.kiosk.player
+        stats = player.stats() if player is not None else None
+        line = {"mono": time.monotonic(), "presses": sum(self.presses.values()),
+                "views": self.views, "gaps": dict(self.window), "max": self.window_max,
+                "reconnects": None if stats is None else stats.reconnects,
+                "shown": None if stats is None else stats.frames_shown,
+                "displayed": None if stats is None else stats.frames_displayed}
+        self.window.clear()
+        self.window_max = 0.0
+        with open(PROGRESS, "a", encoding="utf-8") as out:
+            out.write(json.dumps(line) + "\n")
 
     def schedule(self):
         self.press_timer.start(int(self.rng.expovariate(1 / PRESS_EVERY) * 1000) + 50)
@@ -214,6 +280,7 @@ class Driver(QObject):
         self.stopped = True
         self.tick.stop()
         self.press_timer.stop()
+        self.progress.stop()
         player = self.kiosk.player
         if player is not None:
             self.stats = player.stats()
@@ -251,22 +318,26 @@ class SoakKiosk(kiosk.app.Kiosk):
 
 
 kiosk.app.Kiosk = SoakKiosk  # cli._run imports Kiosk from kiosk.app when it runs
-sys.exit(cli.main(sys.argv[4:]))
+sys.exit(cli.main(sys.argv[6:]))
 '''
 
 
 # --------------------------------------------------------------------------- the feed
 
 
-def feed_versions(count: int, rng: random.Random) -> list[tuple[str, bytes]]:
+def feed_versions(count: int, rng: random.Random,
+                  programme: list[dict[str, Any]] | None = None) -> list[tuple[str, bytes]]:
     """What the organisers publish over the evening: version 0 (the built-in config's running
-    order, no laureates yet) and ``count`` changes, each (what changed, the YAML document).
-    Laureates are named one at a time, some announced at once (the kiosk reveals them), some
-    not (the host reveals them with R). One version is broken on purpose."""
+    order, or ``programme``, no laureates yet) and ``count`` changes, each (what changed, the
+    YAML document). Laureates are named one at a time, some announced at once (the kiosk
+    reveals them), some not (the host reveals them with R). One version is broken on
+    purpose."""
     import yaml
 
     base = yaml.safe_load((ROOT / "config" / "solidarity-conference-2021.yaml")
                           .read_text(encoding="utf-8"))
+    if programme is not None:
+        base["programme"] = programme
     # The config's two awards (their names as the config writes them: the feed's must match)
     # and the laureates the feed names for each; illustrative, not the real results.
     people = [["Viasna Human Rights Centre", "The Belarusian Association of Journalists",
@@ -357,6 +428,60 @@ def write_config(folder: Path, feed_url: str) -> Path:
     return path
 
 
+def real_start(hours: float) -> datetime:
+    """Where a real-time run's programme starts: 18:00 on the built-in event's day, or
+    earlier that day so that the run ends before 23:20."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(EVENT_ZONE)
+    start = datetime.fromisoformat(FROM[:10] + "T18:00").replace(tzinfo=zone)
+    latest = start.replace(hour=LATEST_END[0], minute=LATEST_END[1])
+    if start + timedelta(hours=hours, minutes=2) > latest:
+        start = (latest - timedelta(hours=hours, minutes=2)).replace(second=0, microsecond=0)
+    if start.date() != latest.date():
+        raise ValueError("--real-hours: at most 23 hours")
+    return start
+
+
+def minutes_of(duration: str) -> int:
+    """A config duration such as 15m, 1h or 1h30m, in minutes."""
+    hours = re.search(r"(\d+)h", duration)
+    mins = re.search(r"(\d+)m", duration)
+    return (int(hours.group(1)) * 60 if hours else 0) + (int(mins.group(1)) if mins else 0)
+
+
+def write_real_config(folder: Path, feed_url: str, start: datetime, hours: float
+                      ) -> tuple[Path, list[dict[str, Any]]]:
+    """The built-in event for a real-time run: its look, slides, awards and overlay, with a
+    running order of its talks back to back from ``start`` to past the run's end (live video
+    under the overlay all along, no breaks), plus the feed. Also the running order."""
+    import yaml
+
+    text = (ROOT / "config" / "solidarity-conference-2021.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text.replace("../assets/", (ROOT / "assets").as_posix() + "/"))
+    talks = [{k: v for k, v in item.items() if k != "start"}
+             for item in data["programme"] if "kind" not in item]
+    # To half an hour past the run, but not past the event's end at 23:30.
+    latest = start.replace(hour=23, minute=30)
+    wanted = int(min(hours * 60 + 30, (latest - start).total_seconds() / 60))
+    programme: list[dict[str, Any]] = []
+    total = 0
+    while total < wanted:
+        item = dict(talks[len(programme) % len(talks)])
+        length = min(minutes_of(item["duration"]), wanted - total)
+        item["duration"] = f"{length}m"
+        programme.append(item)
+        total += length
+    programme[0] = {"start": start.strftime("%H:%M"), **programme[0]}
+    data["event"]["start"] = start.strftime("%Y-%m-%d %H:%M")
+    data["programme"] = programme
+    data["feeds"] = [{"url": feed_url, "every": FEED_EVERY, "format": "yaml"}]
+    path = folder / "soak-event.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    return path, programme
+
+
 # --------------------------------------------------------------------------- the run
 
 
@@ -367,6 +492,17 @@ class Drop:
     seconds: float
     began: datetime | None = None
     ended: datetime | None = None
+
+
+class Usage(NamedTuple):
+    """A sample of the child's figures (Linux /proc)."""
+
+    mono: float
+    uss_kb: int  # private pages (they drop when another process maps the same libraries)
+    anon_kb: int  # anonymous memory: the heaps, libVLC's buffers
+    threads: int
+    fds: int
+    ticks: int  # CPU time, user and system, in clock ticks
 
 
 @dataclass
@@ -384,6 +520,13 @@ class Run:
     report: dict[str, Any] | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
     stderr: str = ""
+    # Real time only: what --drops asked for, the table's step; the child's usage samples,
+    # the driver's progress lines, the table's rows.
+    drops_kind: str | None = None
+    row_every: float = REAL_WINDOW
+    usage: list[Usage] = field(default_factory=list)
+    progress: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
 
 
 def proc_status(pid: int) -> dict[str, int]:
@@ -396,21 +539,53 @@ def proc_status(pid: int) -> dict[str, int]:
             for m in re.finditer(r"^(VmRSS|VmHWM):\s+(\d+) kB", text, re.MULTILINE)}
 
 
-def soak(folder: Path, minutes: float, seed: int, *, video: bool = True) -> Run:
+def proc_usage(pid: int, now: float) -> Usage | None:
+    """A process's USS, anonymous memory, threads, file descriptors and CPU time (Linux
+    /proc); None once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        threads = len(os.listdir(f"/proc/{pid}/task"))
+        fds = len(os.listdir(f"/proc/{pid}/fd"))
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    kb = {m.group(1): int(m.group(2))
+          for m in re.finditer(r"^(Private_Clean|Private_Dirty|Anonymous):\s+(\d+) kB", text,
+                               re.MULTILINE)}
+    return Usage(now, kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0),
+                 kb.get("Anonymous", 0), threads, fds, int(stat[11]) + int(stat[12]))
+
+
+def soak(folder: Path, minutes: float, seed: int, *, video: bool = True,
+         real_hours: float | None = None, drops: str = "real",
+         row_every: float = REAL_WINDOW) -> Run:
     """The run: set-up, the kiosk's child process with its schedule of faults and feed
     changes, and what it left behind. The child and the servers are stopped whatever
-    happens (Ctrl+C included)."""
+    happens (Ctrl+C included). With ``real_hours``, the real-time run instead: speed 1,
+    ``drops`` as REAL_DROPS says."""
     rng = random.Random(seed)
-    seconds = minutes * 60
-    run = Run(speed=SPAN.total_seconds() / seconds, seconds=seconds)
+    real = real_hours is not None
+    seconds = real_hours * 3600 if real_hours is not None else minutes * 60
+    run = Run(speed=1.0 if real else SPAN.total_seconds() / seconds, seconds=seconds,
+              drops_kind=drops if real else None, row_every=row_every)
     segments = demo_segments(folder / "hls")
-    versions = feed_versions(int(seconds / sum(FEED_GAP) * 2) + 1, rng)
+    start = real_start(seconds / 3600) if real else None
+    programme = None
+    if start is not None:
+        # The running order the feed publishes must be the config's.
+        _, programme = write_real_config(folder, "http://127.0.0.1/", start, seconds / 3600)
+    gap = REAL_FEED_GAP if real else FEED_GAP
+    versions = feed_versions(int(seconds / sum(gap) * 2) + 1, rng, programme)
     hls = HlsServer(segments)
     feeds = FeedServer()
     try:
         feed_url = feeds.route(FEED_PATH, body=versions[0][1],
                                content_type="application/yaml", etag='"v0"')
-        config = write_config(folder, feed_url)
+        if start is not None:
+            config, _ = write_real_config(folder, feed_url, start, seconds / 3600)
+            at = (start - timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M")
+        else:
+            config, at = write_config(folder, feed_url), FROM
         # The kiosk's state, cache, logs and single-instance name of its own: the user's
         # are left alone, and a kiosk the user runs meanwhile does not count.
         env = {**os.environ,
@@ -425,10 +600,10 @@ def soak(folder: Path, minutes: float, seed: int, *, video: bool = True) -> Run:
                                env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
         if check.returncode != 0:
             raise RuntimeError(f"the soak config is not valid:\n{check.stdout}{check.stderr}")
-        plan = schedule(run, versions, rng)
+        plan = schedule_real(run, versions, rng) if real else schedule(run, versions, rng)
         if not video:
             env["WATCHPARTY_KIOSK_NO_VLC"] = "1"
-        args = ["run", "--windowed", "--config", str(config), "--at", FROM,
+        args = ["run", "--windowed", "--config", str(config), "--at", at,
                 "--speed", f"{run.speed:.3f}", "--stream", hls.url,
                 "--event-log", str(folder / "events.jsonl"), "--exit-after", f"{seconds:g}"]
         before = os.times()
@@ -436,11 +611,13 @@ def soak(folder: Path, minutes: float, seed: int, *, video: bool = True) -> Run:
                 (folder / "stderr.txt").open("w") as err:
             child = subprocess.Popen(
                 [sys.executable, "-c", DRIVER, str(folder / "driver.json"), str(seed),
-                 str(PRESS_EVERY), *args], env=env, cwd=ROOT, stdout=out, stderr=err,
+                 str(REAL_PRESS_EVERY if real else PRESS_EVERY),
+                 str(folder / "progress.jsonl") if real else "", str(PROGRESS_EVERY),
+                 *args], env=env, cwd=ROOT, stdout=out, stderr=err,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True)  # Ctrl+C goes to this process, which stops it
             try:
-                watch(run, child, plan, hls, feeds)
+                watch(run, child, plan, hls, feeds, folder)
             finally:
                 if child.poll() is None:
                     child.terminate()
@@ -482,12 +659,127 @@ def schedule(run: Run, versions: list[tuple[str, bytes]], rng: random.Random
     return sorted(plan, key=lambda p: p[0])
 
 
+def schedule_real(run: Run, versions: list[tuple[str, bytes]], rng: random.Random
+                  ) -> list[tuple[float, str, Any]]:
+    """The real-time run's plan: drops as REAL_DROPS[run.drops_kind] says (the faults in
+    turn; the first after a whole gap for "real", after a minute otherwise), and the feed's
+    changes every REAL_FEED_GAP."""
+    plan: list[tuple[float, str, Any]] = []
+    gap, lengths = REAL_DROPS[run.drops_kind or "real"]
+    t = rng.uniform(*gap) if run.drops_kind == "real" else 60.0
+    while True:
+        length = rng.uniform(*lengths)
+        if t + length > run.seconds - 30:
+            break
+        drop = Drop(FAULTS[len(run.drops) % len(FAULTS)], t, length)
+        run.drops.append(drop)
+        plan += [(drop.at, "fault", drop), (drop.at + length, "recover", drop)]
+        t += max(length + 5, rng.uniform(*gap))
+    t = 0.0
+    for what, body in versions[1:]:
+        t += rng.uniform(*REAL_FEED_GAP)
+        if t > run.seconds - 10:
+            break
+        plan.append((t, "feed", (what, body)))
+    return sorted(plan, key=lambda p: p[0])
+
+
+def percentile(gaps: dict[int, int], share: float) -> float | None:
+    """The gap (ms) below which ``share`` of a sparse histogram's ticks fall."""
+    total = sum(gaps.values())
+    done = 0
+    for bucket in sorted(gaps):
+        done += gaps[bucket]
+        if done >= share * total:
+            return (bucket + 1) * GAP_BUCKET_MS
+    return None
+
+
+class RealTable:
+    """The real-time run's table, a row per ``window`` real seconds, printed as it goes."""
+
+    def __init__(self, run: Run, progress: Path, window: float = REAL_WINDOW) -> None:
+        self.run = run
+        self.window = window
+        self.progress = progress
+        self.read = 0  # bytes of the progress file read so far
+        self.done = 0  # windows printed
+        print(f"{'min':>5} {'RSS MB':>7} {'(min-max)':>11} {'USS MB':>7} {'anon':>6} "
+              f"{'thr':>4} {'fds':>4} {'reconn':>6} {'drops':>5} {'stall p99/max ms':>17} "
+              f"{'CPU %':>6}", flush=True)
+
+    def poll(self, now: float) -> None:
+        """Print every window that has ended by ``now``."""
+        while now - self.run.started >= (self.done + 1) * self.window:
+            self.row(self.run.started + (self.done + 1) * self.window)
+
+    def finish(self, now: float) -> None:
+        """The last, shorter window, if there is one worth a row."""
+        if now - self.run.started - self.done * self.window >= 60:
+            self.row(now)
+
+    def row(self, end: float) -> None:
+        run = self.run
+        begin = run.started + self.done * self.window
+        self.done += 1
+        try:
+            with self.progress.open("rb") as lines:
+                lines.seek(self.read)
+                for line in lines:
+                    if line.endswith(b"\n"):
+                        self.read += len(line)
+                        run.progress.append(json.loads(line))
+        except OSError:
+            pass
+        # Not the first seconds, while the child is still loading.
+        rss = [kb / 1024 for t, kb in run.samples if max(begin, run.started + 20) <= t < end]
+        usage = [u for u in run.usage if begin <= u.mono < end]
+        lines_in = [p for p in run.progress if begin <= p["mono"] < end]
+        gaps: dict[int, int] = collections.Counter()
+        for p in lines_in:
+            gaps.update({int(k): v for k, v in p["gaps"].items()})
+        before = [u for u in run.usage if u.mono < begin]
+        cpu = None
+        if usage and (before or len(usage) > 1):
+            first = before[-1] if before else usage[0]
+            cpu = 100 * (usage[-1].ticks - first.ticks) / os.sysconf("SC_CLK_TCK") / max(
+                1.0, usage[-1].mono - first.mono)
+        reconnects = next((p["reconnects"] for p in reversed(run.progress)
+                           if p["mono"] < end and p["reconnects"] is not None), None)
+        row = {"minutes": (end - run.started) / 60, "end": end,
+               "rss": rss[-1] if rss else None,
+               "rss_min": min(rss) if rss else None, "rss_max": max(rss) if rss else None,
+               "uss": usage[-1].uss_kb / 1024 if usage else None,
+               "anon": usage[-1].anon_kb / 1024 if usage else None,
+               "threads": usage[-1].threads if usage else None,
+               "fds": usage[-1].fds if usage else None, "reconnects": reconnects,
+               "drops": sum(1 for d in run.drops
+                            if d.began is not None and d.at < end - run.started),
+               "p99": percentile(gaps, 0.99) if gaps else None,
+               "max": max((p["max"] for p in lines_in), default=None), "cpu": cpu}
+        run.rows.append(row)
+
+        def fmt(value: float | None, form: str = ".1f") -> str:
+            return "-" if value is None else format(value, form)
+
+        spread = (f"({row['rss_min']:.0f}-{row['rss_max']:.0f})"
+                  if row["rss_min"] is not None else "-")
+        print(f"{row['minutes']:5.0f} {fmt(row['rss']):>7} {spread:>11} {fmt(row['uss']):>7} "
+              f"{fmt(row['anon']):>6} {fmt(row['threads'], 'd'):>4} {fmt(row['fds'], 'd'):>4} "
+              f"{fmt(row['reconnects'], 'd'):>6} {row['drops']:5d} "
+              f"{fmt(row['p99']) + ' / ' + fmt(row['max']):>17} {fmt(row['cpu'], '.0f'):>6}",
+              flush=True)
+
+
 def watch(run: Run, child: subprocess.Popen[bytes], plan: list[tuple[float, str, Any]],
-          hls: HlsServer, feeds: FeedServer) -> None:
-    """Sample the child's memory and carry out the plan until the child exits."""
+          hls: HlsServer, feeds: FeedServer, folder: Path) -> None:
+    """Sample the child's memory and carry out the plan until the child exits; in real
+    time, print the table as it goes."""
     run.started = time.monotonic()
     etag = 0
-    next_sample = run.started
+    next_sample = next_usage = run.started
+    table = (RealTable(run, folder / "progress.jsonl", run.row_every) if run.drops_kind
+             else None)
     while child.poll() is None:
         now = time.monotonic()
         if now >= next_sample:
@@ -495,7 +787,14 @@ def watch(run: Run, child: subprocess.Popen[bytes], plan: list[tuple[float, str,
             if "VmRSS" in status:
                 run.samples.append((now, status["VmRSS"]))
                 run.peak_kb = max(run.peak_kb, status.get("VmHWM", 0))
-            next_sample += SAMPLE_EVERY
+            next_sample += REAL_RSS_EVERY if table is not None else SAMPLE_EVERY
+        if table is not None and now >= next_usage:
+            usage = proc_usage(child.pid, now)
+            if usage is not None:
+                run.usage.append(usage)
+            next_usage += REAL_SAMPLE_EVERY
+        if table is not None:
+            table.poll(now)
         while plan and plan[0][0] <= now - run.started:
             _, kind, what = plan.pop(0)
             if kind == "fault":
@@ -513,6 +812,8 @@ def watch(run: Run, child: subprocess.Popen[bytes], plan: list[tuple[float, str,
             run.killed = True
         time.sleep(0.02)
     run.returncode = child.returncode
+    if table is not None:
+        table.finish(time.monotonic())
 
 
 def collect(run: Run, folder: Path) -> None:
@@ -585,7 +886,7 @@ def report(run: Run, minutes: float, seed: int, video: bool) -> None:
     tracebacks = run.stderr.count("Traceback (most recent call last)")
     crashed = run.killed or run.returncode not in (0, None)
     ended = ("killed: it had not quit 90 s after it should have" if run.killed
-             else f"signal {-run.returncode}" if (run.returncode or 0) < 0
+             else f"signal {-(run.returncode or 0)}" if (run.returncode or 0) < 0
              else f"exit code {run.returncode}")
 
     def fmt(value: float | None, form: str = ".1f") -> str:
@@ -638,6 +939,128 @@ def report(run: Run, minutes: float, seed: int, video: bool) -> None:
               + (f"90 % full at {local(full[1])}, {full[0]:.0f} s into the run" if full
                  else "never 90 % full"))
 
+    report_details(run, driver, local, errors, tracebacks)
+
+
+def report_real(run: Run, seed: int, video: bool, warm_up: float) -> None:
+    """The real-time run's figures after its table: slopes after the warm-up, per real hour
+    and per 200 reconnects, threads and descriptors, stalls, and what went wrong."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(EVENT_ZONE)
+    driver = run.report or {}
+
+    def local(iso: str) -> str:
+        return datetime.fromisoformat(iso).astimezone(zone).strftime("%H:%M:%S")
+
+    def fmt(value: float | None, form: str = ".1f") -> str:
+        return "-" if value is None else format(value, form)
+
+    end = run.samples[-1][0] if run.samples else run.started
+    if end - run.started < 1.5 * warm_up:  # a short look: the second half only
+        warm_up = (end - run.started) / 2
+    warm = run.started + warm_up
+    hours = [((t - run.started) / 3600, kb / 1024) for t, kb in run.samples if t >= warm]
+    per_hour = slope(hours)
+    per_hour_uss = slope([((u.mono - run.started) / 3600, u.uss_kb / 1024)
+                          for u in run.usage if u.mono >= warm])
+    per_hour_anon = slope([((u.mono - run.started) / 3600, u.anon_kb / 1024)
+                           for u in run.usage if u.mono >= warm])
+    # A stream attempt's working set (libVLC's decoder and picture pools, the frame buffers)
+    # comes and goes with it: the RSS swings by tens of MB with every drop. The highest
+    # sample of each minute (an attempt playing) and the lowest (mostly between attempts)
+    # are each comparable over the run.
+    minute: dict[int, list[tuple[float, float]]] = {}
+    for h, mb in hours:
+        minute.setdefault(int(h * 60), []).append((h, mb))
+    ceilings = [max(points, key=lambda p: p[1]) for points in minute.values()]
+    floors = [min(points, key=lambda p: p[1]) for points in minute.values()]
+    per_hour_ceiling, per_hour_floor = slope(ceilings), slope(floors)
+
+    def per_reconnects(extreme: Callable[[list[float]], float]) -> tuple[float | None, int]:
+        """RSS (the minute's extreme) against the reconnects so far, per reconnect."""
+        points = []
+        for p in run.progress:
+            if p["mono"] < warm or p["reconnects"] is None:
+                continue
+            near = [kb / 1024 for t, kb in run.samples if p["mono"] - 60 <= t <= p["mono"]]
+            if near:
+                points.append((float(p["reconnects"]), extreme(near)))
+        span = int(points[-1][0] - points[0][0]) if points else 0
+        return (slope(points) if span >= 20 else None), span
+
+    per_200_ceiling, span = per_reconnects(max)
+    per_200_floor, _ = per_reconnects(min)
+    after = [u for u in run.usage if u.mono >= warm]
+    threads = [u.threads for u in after]
+    fds = [u.fds for u in after]
+    reconnects = next((p["reconnects"] for p in reversed(run.progress)
+                       if p["reconnects"] is not None), None)
+    final = (driver.get("frames") or {}).get("reconnects")
+    errors = [e for e in run.events if e.get("event") == "error"]
+    tracebacks = run.stderr.count("Traceback (most recent call last)")
+    crashed = run.killed or run.returncode not in (0, None)
+    ended = ("killed: it had not quit 90 s after it should have" if run.killed
+             else f"signal {-(run.returncode or 0)}" if (run.returncode or 0) < 0
+             else f"exit code {run.returncode}")
+    worst = driver.get("worst") or []
+    gap, lengths = REAL_DROPS[run.drops_kind or "real"]
+    minutes = warm_up / 60
+    print(f"\nSoak in real time: {run.seconds / 3600:g} h at speed 1, drops "
+          f"{run.drops_kind!r} (one every {gap[0]:g}-{gap[1]:g} s, lasting "
+          f"{lengths[0]:g}-{lengths[1]:g} s), seed {seed}"
+          + ("" if video else ", WITHOUT libVLC (--no-video)"))
+    print(f"{'measure':<52} {'value':>12}  target")
+    first = hours[0][1] if hours else None
+    rows = [
+        (f"RSS at {minutes:g} min -> at the end (MB)",
+         f"{fmt(first, '.0f')} -> {fmt(hours[-1][1] if hours else None, '.0f')}", ""),
+        ("peak RSS, VmHWM (MB)", fmt(run.peak_kb / 1024), ""),
+        (f"growth per real hour after {minutes:g} min, RSS (MB)", fmt(per_hour, "+.2f"),
+         f"under {TARGET_MB_PER_HOUR:g}"),
+        ("  the same, USS (MB)", fmt(per_hour_uss, "+.2f"), ""),
+        ("  the same, anonymous memory (MB)", fmt(per_hour_anon, "+.2f"), ""),
+        ("  the same, RSS ceiling (highest of each minute) (MB)",
+         fmt(per_hour_ceiling, "+.2f"), ""),
+        ("  the same, RSS floor (lowest of each minute) (MB)", fmt(per_hour_floor, "+.2f"),
+         ""),
+        (f"growth per 200 reconnects after {minutes:g} min, ceiling (MB)",
+         fmt(None if per_200_ceiling is None else per_200_ceiling * 200, "+.1f"),
+         f"under {TARGET_MB_PER_200:g}"),
+        ("  the same, floor (MB)",
+         fmt(None if per_200_floor is None else per_200_floor * 200, "+.1f"), ""),
+        (f"reconnects after {minutes:g} min / in all", f"{span} / {fmt(final or reconnects, 'd')}",
+         ""),
+        (f"threads after {minutes:g} min (min-max)",
+         f"{min(threads)}-{max(threads)}" if threads else "-", "flat"),
+        (f"file descriptors after {minutes:g} min (min-max)",
+         f"{min(fds)}-{max(fds)}" if fds else "-", "flat"),
+        ("exceptions logged (event log \"error\")", str(len(errors)), "0"),
+        ("tracebacks (stderr and the kiosk's log)", str(tracebacks), "0"),
+        ("crashes", "1" if crashed else "0", "0"),
+        ("how the kiosk ended", ended, ""),
+        ("longest GUI stall (ms)", fmt(worst[0][0] if worst else None), "reported"),
+        ("GUI stall p99 / p99.9 (ms)",
+         f"{fmt(driver.get('p99'))} / {fmt(driver.get('p999'))}", ""),
+        ("longest garbage collection (ms)", fmt(driver.get("gc_max")), ""),
+        ("kiosk CPU, all threads (% of one core)", f"{100 * run.cpu / run.seconds:.0f}", ""),
+    ]
+    for name, value, target in rows:
+        print(f"{name:<52} {value:>12}  {target}")
+    print(f"RSS: /proc/<pid>/status every {REAL_RSS_EVERY:g} s; USS (private pages: they drop "
+          "while another process maps the same\nlibraries) and anonymous memory: "
+          f"/proc/<pid>/smaps_rollup every {REAL_SAMPLE_EVERY:g} s. Slopes: least-squares fits "
+          f"over the samples\nafter {minutes:g} min; per 200 reconnects: the highest (lowest) "
+          "RSS of each minute against the player's reconnect\ncount at its end. Reconnects: "
+          "the player's failed attempts, each followed by a fresh libVLC player.")
+    report_details(run, driver, local, errors, tracebacks)
+
+
+def report_details(run: Run, driver: dict[str, Any], local: Callable[[str], str],
+                   errors: list[dict[str, Any]], tracebacks: int) -> None:
+    """What both kinds of run print after their figures: the longest stalls, scenes and
+    presses, the drops, the feed, and what went wrong."""
+    worst = driver.get("worst") or []
     if worst:
         print("\nLongest GUI stalls: ms, real s into the run, programme time, what happened "
               "during it\n(a key pressed, a scene change, a feed's new config applied)")
@@ -662,24 +1085,44 @@ def report(run: Run, minutes: float, seed: int, video: bool) -> None:
     health = [(when(e), e["health"]) for e in run.events if e.get("event") == "health"]
     print(f"\nStream drops: {len(run.drops)} (the player's defaults: a stall after 3 s, "
           "retries after 1-30 s)")
-    print(f"{'fault':<7} {'at s':>6} {'for s':>6} {'health left playing':>22} "
-          f"{'playing again after recovery':>29}")
     noticed_count = back_count = 0
+    listed = len(run.drops) <= DROPS_LISTED
+    if listed:
+        print(f"{'fault':<7} {'at s':>6} {'for s':>6} {'health left playing':>22} "
+              f"{'playing again after recovery':>29}")
+    by_mode: dict[str, list[int]] = {}  # fault → [drops, noticed, back]
+    backs: list[float] = []
     for drop in run.drops:
         if drop.began is None:
-            print(f"{drop.mode:<7} {drop.at:6.1f} {drop.seconds:6.1f}  (after the run)")
+            if listed:
+                print(f"{drop.mode:<7} {drop.at:6.1f} {drop.seconds:6.1f}  (after the run)")
             continue
+        counts = by_mode.setdefault(drop.mode, [0, 0, 0])
+        counts[0] += 1
         over = drop.ended or drop.began + timedelta(seconds=drop.seconds)
         left = next(((t, h) for t, h in health if t >= drop.began and h != "playing"), None)
         if left is None or left[0] > over + timedelta(seconds=10):
             noticed, back = "no", "-"
         else:
             noticed_count += 1
+            counts[1] += 1
             noticed = f"after {(left[0] - drop.began).total_seconds():.1f} s ({left[1]})"
             again = next((t for t, h in health if t >= left[0] and h == "playing"), None)
             back = "never" if again is None else f"{(again - over).total_seconds():.1f} s"
             back_count += again is not None
-        print(f"{drop.mode:<7} {drop.at:6.1f} {drop.seconds:6.1f} {noticed:>22} {back:>29}")
+            if again is not None:
+                counts[2] += 1
+                backs.append((again - over).total_seconds())
+        if listed:
+            print(f"{drop.mode:<7} {drop.at:6.1f} {drop.seconds:6.1f} {noticed:>22} {back:>29}")
+    if not listed:
+        print(f"{'fault':<7} {'drops':>6} {'noticed':>8} {'playing again':>14}")
+        for mode, (count, noticed_n, back_n) in sorted(by_mode.items()):
+            print(f"{mode:<7} {count:6d} {noticed_n:8d} {back_n:14d}")
+        if backs:
+            backs.sort()
+            print(f"Playing again after recovery: median {backs[len(backs) // 2]:.1f} s, "
+                  f"longest {backs[-1]:.1f} s")
     print(f"Health went back to playing after {back_count} of the {noticed_count} drops the "
           "kiosk noticed.")
 
@@ -691,8 +1134,10 @@ def report(run: Run, minutes: float, seed: int, video: bool) -> None:
           + ", ".join(f"{k} {v}" for k, v in sorted(looks.items()))
           + f".\nConfigs applied (event log \"config\"): {len(configs)}; laureates the feed "
           f"revealed: {len(revealed)}.")
-    for t, what in run.feeds:
+    for t, what in run.feeds[:DROPS_LISTED]:
         print(f"  {t:6.1f} s  {what}")
+    if len(run.feeds) > DROPS_LISTED:
+        print(f"  ... and {len(run.feeds) - DROPS_LISTED} more")
 
     if errors:
         print("\nExceptions in the event log:")
@@ -719,6 +1164,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--no-video", action="store_true",
                         help="the kiosk without libVLC, to tell the video path's share apart")
+    parser.add_argument("--real-hours", type=float, metavar="H",
+                        help="run in real time for H hours instead (speed 1, live video "
+                             "all along), printing a row every 10 minutes")
+    parser.add_argument("--drops", choices=sorted(REAL_DROPS), default="real",
+                        help="with --real-hours: a stream drop every 10-20 min (real, the "
+                             "default), one a minute (stress), or every 10-15 s (fast)")
+    parser.add_argument("--warm-up", type=float, default=WARM_UP / 60, metavar="MINUTES",
+                        help="with --real-hours: minutes left out of the slopes (default 30)")
+    parser.add_argument("--row-minutes", type=float, default=REAL_WINDOW / 60,
+                        metavar="MINUTES", help="with --real-hours: a row every this many "
+                        "minutes (default 10)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="keep the event log, stderr, the driver's report and the RSS "
                              "samples (real s, kB) here")
@@ -729,10 +1185,18 @@ def main(argv: list[str] | None = None) -> None:
     if shutil.which("ffmpeg") is None:
         print("bench/soak.py: ffmpeg is missing")
         return
+    real = options.real_hours is not None
+    if real:
+        gap, lengths = REAL_DROPS[options.drops]
+        print(f"bench/soak.py: {options.real_hours:g} h in real time from "
+              f"{datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, drops {options.drops!r} "
+              f"(every {gap[0]:g}-{gap[1]:g} s, lasting {lengths[0]:g}-{lengths[1]:g} s), "
+              f"a row every {options.row_minutes:g} min", flush=True)
     with tempfile.TemporaryDirectory(prefix="kiosk-soak-") as tmp:
         try:
             run = soak(Path(tmp), options.minutes, options.seed,
-                       video=not options.no_video)
+                       video=not options.no_video, real_hours=options.real_hours,
+                       drops=options.drops, row_every=options.row_minutes * 60)
         except KeyboardInterrupt:
             print("bench/soak.py: interrupted; the kiosk and the servers are stopped")
             return
@@ -741,7 +1205,14 @@ def main(argv: list[str] | None = None) -> None:
                             ignore=shutil.ignore_patterns("hls"))
             (options.keep / "rss.tsv").write_text("".join(
                 f"{t - run.started:.2f}\t{kb}\n" for t, kb in run.samples))
-    report(run, options.minutes, options.seed, not options.no_video)
+            if real:
+                (options.keep / "usage.tsv").write_text("".join(
+                    f"{u.mono - run.started:.2f}\t{u.uss_kb}\t{u.anon_kb}\t{u.threads}\t"
+                    f"{u.fds}\t{u.ticks}\n" for u in run.usage))
+    if real:
+        report_real(run, options.seed, not options.no_video, options.warm_up * 60)
+    else:
+        report(run, options.minutes, options.seed, not options.no_video)
 
 
 if __name__ == "__main__":
