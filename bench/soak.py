@@ -363,8 +363,14 @@ def feed_versions(count: int, rng: random.Random,
                 "programme": programme,
                 "delay": {"by": f"{state['delay']}m", "since": "20:00"}, "awards": awards}
 
+    class Plain(yaml.SafeDumper):
+        # A feed may not use YAML aliases (the kiosk refuses them): a text shared by two
+        # items is written out twice.
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
     def dump(doc: dict[str, Any]) -> bytes:
-        return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False).encode()
+        return yaml.dump(doc, Dumper=Plain, allow_unicode=True, sort_keys=False).encode()
 
     pending = [name for _, _, names in laureates for name in names]
     kinds = ["announcement", "announced", "title", "delay", "named", "withdrawn",
