@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "media"))
 
-from mediakit import HlsServer, ffmpeg  # noqa: E402
+from mediakit import HlsServer, demo_segments  # noqa: E402
 
 TARGET_MB_PER_200 = 20.0
 FAULTS = ("404", "refuse", "freeze")
@@ -124,18 +124,6 @@ def slope(points: list[tuple[float, float]]) -> float | None:
 
 
 # --------------------------------------------------------------------------- the run
-
-
-def demo_segments(folder: Path) -> tuple[Path, ...]:
-    """The demo clip as one-second HLS segments (as bench/soak.py cuts it)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    ffmpeg("-i", str(ROOT / "assets" / "demo" / "demo-stream.mp4"), "-c:v", "libx264",
-           "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "30", "-keyint_min", "30",
-           "-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*1)",
-           "-c:a", "aac", "-b:a", "96k", "-f", "hls", "-hls_time", "1",
-           "-hls_list_size", "0", "-hls_segment_filename", str(folder / "d%03d.ts"),
-           str(folder / "demo.m3u8"))
-    return tuple(sorted(folder.glob("d[0-9][0-9][0-9].ts")))
 
 
 def run(options: argparse.Namespace, folder: Path) -> None:

@@ -72,7 +72,7 @@ sys.path.insert(0, str(ROOT / "tests" / "media"))
 sys.path.insert(0, str(ROOT / "tests" / "feeds"))
 
 from feedserver import FeedServer  # noqa: E402
-from mediakit import HlsServer, ffmpeg  # noqa: E402
+from mediakit import HlsServer, demo_segments  # noqa: E402
 
 EVENT_ZONE = "Europe/Moscow"
 FROM = "2021-02-06T17:50"  # ten minutes of countdown before the 18:00 start
@@ -409,19 +409,6 @@ def feed_versions(count: int, rng: random.Random,
 
 
 # --------------------------------------------------------------------------- set-up
-
-
-def demo_segments(folder: Path) -> tuple[Path, ...]:
-    """The demo clip as one-second HLS segments (a key frame each second), looped live by
-    the media tests' server."""
-    folder.mkdir(parents=True, exist_ok=True)
-    ffmpeg("-i", str(ROOT / "assets" / "demo" / "demo-stream.mp4"), "-c:v", "libx264",
-           "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "30", "-keyint_min", "30",
-           "-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*1)",
-           "-c:a", "aac", "-b:a", "96k", "-f", "hls", "-hls_time", "1",
-           "-hls_list_size", "0", "-hls_segment_filename", str(folder / "d%03d.ts"),
-           str(folder / "demo.m3u8"))
-    return tuple(sorted(folder.glob("d[0-9][0-9][0-9].ts")))
 
 
 def write_config(folder: Path, feed_url: str) -> Path:

@@ -55,6 +55,20 @@ def hls_segments(folder: Path, size: str, seconds: int, prefix: str = "s",
     return sorted(folder.glob(f"{prefix}[0-9][0-9].ts"))
 
 
+def demo_segments(folder: Path) -> tuple[Path, ...]:
+    """The kiosk's demo clip as one-second HLS segments (a key frame each second), for the
+    live server to loop (the benches' stream)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    demo = Path(__file__).resolve().parents[2] / "assets" / "demo" / "demo-stream.mp4"
+    ffmpeg("-i", str(demo), "-c:v", "libx264",
+           "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "30", "-keyint_min", "30",
+           "-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*1)",
+           "-c:a", "aac", "-b:a", "96k", "-f", "hls", "-hls_time", "1",
+           "-hls_list_size", "0", "-hls_segment_filename", str(folder / "d%03d.ts"),
+           str(folder / "demo.m3u8"))
+    return tuple(sorted(folder.glob("d[0-9][0-9][0-9].ts")))
+
+
 # ------------------------------------------------------------------ clips
 
 
