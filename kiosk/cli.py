@@ -592,6 +592,12 @@ def _run(options: argparse.Namespace) -> int:
 
     gc.freeze()
     heartbeat.start_from_env(app)
+    from kiosk.stage import shots
+
+    # A bench's periodic pictures of the stage (WATCHPARTY_KIOSK_SHOTS); off otherwise.
+    stage_shots = shots.start_from_env(stage, kiosk)
+    if stage_shots is not None:
+        kiosk.quit_requested.connect(stage_shots.stop)
     return int(app.exec())
 
 
