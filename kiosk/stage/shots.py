@@ -2,7 +2,7 @@
 
 Opt-in, for benches and diagnostics only: with ``WATCHPARTY_KIOSK_SHOTS=DIR`` the running
 kiosk saves the stage (exactly as painted: video, overlay, a fade in progress) as
-``DIR/shot-NNNNNN.png`` every ``WATCHPARTY_KIOSK_SHOTS_EVERY`` seconds (default 1), scaled to
+``DIR/shot-PID-NNNNNN.png`` (a kiosk restarted by its supervisor adds its own) every ``WATCHPARTY_KIOSK_SHOTS_EVERY`` seconds (default 1), scaled to
 at most 480 pixels wide. A shot's file time says when it was taken (the file system's clock,
 not the kiosk's, so a faked clock does not move it). At most ``MAX_SHOTS`` are kept: the
 oldest go first. A folder that cannot be written stops the shots with one line on stderr;
@@ -56,7 +56,7 @@ class StageShots(QObject):
         if picture.width() > WIDTH:
             picture = picture.scaledToWidth(WIDTH, Qt.TransformationMode.SmoothTransformation)
         self.count += 1
-        path = self.folder / f"shot-{self.count:06d}.png"
+        path = self.folder / f"shot-{os.getpid()}-{self.count:06d}.png"
         if not picture.save(str(path), "PNG"):
             self._stop(f"stage shots: cannot write {path}")
             return None

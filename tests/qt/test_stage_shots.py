@@ -57,9 +57,9 @@ def test_the_stage_is_saved_every_interval_as_painted(stage, qtbot, tmp_path, mo
         QImage.Format.Format_RGB32)
     assert first.convertToFormat(QImage.Format.Format_RGB32).pixelColor(10, 10) == \
         expected.pixelColor(10, 10)
-    # File names count up; the file's time says when.
+    # File names count up after the process's id; the file's time says when.
     names = [p.name for p in pictures(folder)]
-    assert names[:3] == ["shot-000001.png", "shot-000002.png", "shot-000003.png"]
+    assert names[:3] == [f"shot-{os.getpid()}-00000{n}.png" for n in (1, 2, 3)]
 
 
 def test_a_blackout_shows_as_black(stage, tmp_path):
@@ -78,7 +78,8 @@ def test_only_the_newest_are_kept(stage, tmp_path, monkeypatch):
     for _ in range(4):
         taker.take()
     taker.stop()
-    assert [p.name for p in pictures(tmp_path)] == ["shot-000003.png", "shot-000004.png"]
+    assert [p.name for p in pictures(tmp_path)] == [f"shot-{os.getpid()}-00000{n}.png"
+                                                    for n in (3, 4)]
 
 
 def test_a_bad_interval_falls_back_to_the_default(stage, tmp_path, monkeypatch, capsys):
