@@ -2,10 +2,11 @@
 
 Opt-in, for benches and diagnostics only: with ``WATCHPARTY_KIOSK_SHOTS=DIR`` the running
 kiosk saves the stage (exactly as painted: video, overlay, a fade in progress) as
-``DIR/shot-PID-NNNNNN.png`` (a kiosk restarted by its supervisor adds its own) every ``WATCHPARTY_KIOSK_SHOTS_EVERY`` seconds (default 1), scaled to
-at most 480 pixels wide. A shot's file time says when it was taken (the file system's clock,
-not the kiosk's, so a faked clock does not move it). At most ``MAX_SHOTS`` are kept: the
-oldest go first. A folder that cannot be written stops the shots with one line on stderr;
+``DIR/shot-PID-NNNNNN.png`` every ``WATCHPARTY_KIOSK_SHOTS_EVERY`` seconds (default 1),
+scaled to at most 480 pixels wide; a kiosk restarted by its supervisor adds its own. A
+shot's file time says when it was taken (the file system's clock, not the kiosk's, so a
+faked clock does not move it). At most ``MAX_SHOTS`` per process are kept: the oldest go
+first. A folder that cannot be written stops the shots with one line on stderr;
 the kiosk runs on.
 """
 
