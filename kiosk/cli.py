@@ -639,6 +639,7 @@ def follow_config(kiosk: Any, path: Path) -> Any:
     previous = getattr(kiosk, "config_watcher", None)
     if previous is not None:
         previous.deleteLater()
+        kiosk.set_problems("config file", ())  # what it said of its file
     watcher = ConfigWatcher(path, parent=kiosk)
     kiosk.config_watcher = watcher
 
@@ -649,8 +650,14 @@ def follow_config(kiosk: Any, path: Path) -> Any:
         else:
             kiosk.apply_config(new)
 
+    def gone(missing: bool) -> None:
+        kiosk.set_problems("config file", (
+            f"{path} is gone (deleted or moved): the kiosk keeps running the config it had, "
+            "and takes the file up again when it is back",) if missing else ())
+
     watcher.reloaded.connect(reloaded)
     watcher.rejected.connect(lambda lines: kiosk.set_problems("config", lines))
+    watcher.gone.connect(gone)
     return watcher
 
 
