@@ -40,6 +40,9 @@ ANIMATION_TICK_MS = 33
 SOUND_BADGE_SECONDS = 2.5
 # What could not be saved (a full disk) is tried again this often, in real seconds.
 SAVE_RETRY_SECONDS = 1.0
+# The wall clock moving this much more (or less) than real time between two refreshes has
+# jumped (set by hand, by NTP, a time zone fixed): the event log says so.
+CLOCK_JUMP_SECONDS = 30.0
 
 
 class Kiosk(QObject):
@@ -91,6 +94,7 @@ class Kiosk(QObject):
         self.sound = sound_store.load(self.state_dir)
         self._sound_saved = self.sound
         self._save_failed: tuple[object, float] | None = None  # (what, when) it last failed
+        self._ticked: tuple[datetime, float] | None = None  # (clock, monotonic) last refresh
         self._sound_shown_until = 0.0
         self._stats: Any = None
         self.last_note = ""  # the latest line the player or resolver logged, for diagnostics
@@ -202,6 +206,7 @@ class Kiosk(QObject):
     def refresh(self) -> View:
         """Recompute what the hall sees now and hand it to the stage."""
         now = self.clock()
+        self._note_clock_jump(now)
         expired = director.expire(self.state, now)
         if expired is not self.state:
             self.log.write("hold_ended", now, scene=self.state.hold.scene.value
@@ -272,6 +277,7 @@ class Kiosk(QObject):
         clock, real time for an event still to come."""
         self.clock = clock
         self.rehearsal = rehearsal
+        self._ticked = None
         self.log.write("clock", clock(), rehearsal=rehearsal)
 
     def set_problems(self, source: str, lines: tuple[str, ...]) -> None:
@@ -423,6 +429,17 @@ class Kiosk(QObject):
         elif self._more_problems.get("saving"):
             self.log.write("saved", self.clock(), source="saving")
         self._more_problems["saving"] = lines
+
+    def _note_clock_jump(self, now: datetime) -> None:
+        """The computer's clock jumped since the last refresh: the programme simply follows
+        it (it is the time the hall lives in); the event log says how far it jumped."""
+        mono = time.monotonic()
+        last, self._ticked = self._ticked, (now, mono)
+        if last is None or self.rehearsal:
+            return
+        jumped = (now - last[0]).total_seconds() - (mono - last[1])
+        if abs(jumped) >= CLOCK_JUMP_SECONDS:
+            self.log.write("clock", now, rehearsal=False, jumped_seconds=round(jumped))
 
     def _slide_index(self, now: datetime) -> int:
         entries = loop_entries(self.config)

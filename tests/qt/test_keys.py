@@ -357,3 +357,42 @@ def test_what_could_not_be_saved_is_saved_once_it_can_be(qtbot, config, tmp_path
         f"could not remember the volume in {state_dir}: File exists"]
     assert len(told) == len({tuple(t) for t in told}), "each change told once, not at each try"
     assert [r["event"] for r in records if r.get("source") == "saving"][-1] == "saved"
+
+
+def test_a_jump_of_the_computers_clock_is_logged_and_the_programme_follows(qtbot, config,
+                                                                          tmp_path):
+    """The wall clock put an hour forward (by hand, NTP, a wrong time zone fixed): the hall
+    follows the programme at the new time, and the event log says the clock jumped."""
+    log = tmp_path / "events.jsonl"
+    clock = SteppedClock(moscow("18:20"))
+    kiosk = Kiosk(config, clock, rehearsal=False, event_log=EventLog(log), lang=("en",))
+    qtbot.addWidget(kiosk.stage)
+    try:
+        kiosk.refresh()
+        clock.now += timedelta(hours=1)
+        kiosk.refresh()
+        assert kiosk.moment.now == moscow("19:20")
+        clock.now += timedelta(seconds=1)
+        kiosk.refresh()
+    finally:
+        kiosk.request_quit()
+        kiosk.log.close()
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    jumps = [r for r in records if r["event"] == "clock"]
+    assert len(jumps) == 1 and 3590 <= jumps[0]["jumped_seconds"] <= 3600
+    assert jumps[0]["at"].startswith("2021-02-06T16:20")  # 19:20 Moscow time
+
+
+def test_a_rehearsal_clock_running_fast_is_no_jump(qtbot, config, tmp_path):
+    log = tmp_path / "events.jsonl"
+    clock = SteppedClock(moscow("18:20"))
+    kiosk = Kiosk(config, clock, rehearsal=True, event_log=EventLog(log), lang=("en",))
+    qtbot.addWidget(kiosk.stage)
+    try:
+        kiosk.refresh()
+        clock.now += timedelta(hours=1)
+        kiosk.refresh()
+    finally:
+        kiosk.request_quit()
+        kiosk.log.close()
+    assert '"event": "clock"' not in log.read_text(encoding="utf-8")
