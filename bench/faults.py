@@ -721,6 +721,15 @@ class Trial:
         self.result.recovered = True
         self.result.seconds = max(0.0, (when - origin).total_seconds())
 
+    def noticed(self) -> None:
+        """How soon the stream's health left PLAYING after the fault (a note)."""
+        left = next((r for r in self.events() if r.get("event") == "health"
+                     and r.get("health") != "playing" and r["_wall"] >= (self.fault_at or now())
+                     and r["_wall"] <= (self.removed_at or now())), None)
+        self.result.notes.append(
+            "not noticed during the fault" if left is None else
+            f"noticed after {(left['_wall'] - (self.fault_at or now())).total_seconds():.1f} s")
+
     def hold(self, seconds: float) -> None:
         time.sleep(seconds)
 
@@ -843,11 +852,9 @@ def stream_fault(mode: str, hold: float, **options: Any) -> Callable[[Trial], No
         t.fault()
         t.hls.fault(mode, **options)
         t.hold(hold)
-        noticed = t.health()
         t.hls.recover()
         t.remove()
-        if noticed == "playing":
-            t.result.notes.append("not noticed")
+        t.noticed()
         t.recovered(t.playing(t.removed_at or now()))
     return run
 
@@ -862,20 +869,16 @@ def dns_failure(t: Trial) -> None:
     good = t.config_text
     t.fault()
     t.write_config(stream=t.hls.url.replace("127.0.0.1", "stream.fault-bench.invalid"))
-    broken = t.config_text
     t.hold(12)
-    noticed = t.health()
     t.config_text = good
     t.config_path.write_text(good, encoding="utf-8")
     t.remove()
-    if noticed == "playing":
-        t.result.notes.append("not noticed")
+    t.noticed()
     status = next((r.get("status") for r in reversed(t.events())
                    if r.get("event") == "stream" and "invalid" in str(r.get("status"))), None)
     if status is None:
         t.result.notes.append("the new address was not taken up")
     t.recovered(t.playing(t.removed_at or now()))
-    del broken
 
 
 def feed_fault(kind: str, hold: float) -> Callable[[Trial], None]:
