@@ -989,6 +989,11 @@ def disk_full(t: Trial) -> None:
             time.sleep(0.2)
         for what, seconds in saved.items():
             t.result.notes.append(f"{what} saved {seconds:.1f} s after space came back")
+        # Atomic writes: nothing half-written left behind, every copy whole (t.saved reads
+        # them: a torn one shows as data lost).
+        leftovers = [p.name for p in disk.rglob("*.tmp")]
+        if leftovers:
+            t.result.notes.append(f"{len(leftovers)} temporary files left: {leftovers[:3]}")
         t.recovered(now() if not t.unsaved() else None)
         if t.health(now()) != "playing":
             t.result.notes.append("the stream stopped")
@@ -1196,11 +1201,15 @@ def worker_fault(sig: signal.Signals, during: str) -> Callable[[Trial], None]:
             t.recovered(t.playing(t.fault_at or now()), origin=t.fault_at)
         t.result.notes.append("the stopped worker is still there" if alive(worker)
                               else "worker ended by the kiosk")
-        reasons = [r.get("message", "") for r in t.events() if r.get("event") == "log"
-                   and r["_wall"] >= (t.fault_at or now())
-                   and "resolv" in str(r.get("message", "")).lower()]
-        if reasons:
-            t.result.notes.append(reasons[0][:80])
+        told = next((r for r in t.events() if r.get("event") == "log"
+                     and r["_wall"] >= (t.fault_at or now())
+                     and str(r.get("message", "")).startswith("resolving ")), None)
+        if told is None:
+            t.result.notes.append("host NOT told of the failed attempt")
+        else:
+            after = (told["_wall"] - (t.fault_at or now())).total_seconds()
+            why = str(told["message"]).split(": ", 1)[-1].split(";")[0]
+            t.result.notes.append(f"host's log after {after:.1f} s: {why}")
         if not renewal:
             time.sleep(2.5)  # after the window the hall is judged on
             t.volunteer()
@@ -1318,12 +1327,7 @@ def row(case: Case, results: list[Result]) -> list[str]:
     if results and results[0].skipped:
         return [case.name, "-", results[0].skipped, "-", "-", "-", "-", case.what]
     times = [r.seconds for r in results if r.recovered and r.seconds is not None]
-    halls: dict[str, int] = {}
-    for r in results:
-        halls[r.hall] = halls.get(r.hall, 0) + 1
-    hall = max(halls, key=lambda h: halls[h]) if halls else ""
-    if len(halls) > 1:
-        hall += f" (and {len(halls) - 1} other)"
+    hall = " / ".join(merge_notes([[r.hall] for r in results]))
     pictures = []
     dark, flat = sum(r.dark for r in results), sum(r.flat for r in results)
     if dark:
