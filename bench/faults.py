@@ -30,7 +30,7 @@ the clock cases the ``faketime`` package (``apt install faketime``; else "not ru
 clock of the kiosk's processes only is moved, its monotonic clock left alone. Debian 12's
 libfaketime 0.9.10 breaks sleeps on the monotonic clock when told to leave it alone (libVLC
 then spins both cores), so where a probe finds that, the bench builds and uses a small
-CLOCK_REALTIME-only preload instead (needs cc; see ClockFaker). Linux only. About 70 minutes
+CLOCK_REALTIME-only preload instead (needs cc; see ClockFaker). Linux only. About 40 minutes
 with the default 3 repeats; ``--quick`` runs each case once; ``--case NAME`` (repeatable, a
 prefix is enough) picks cases; ``--keep DIR`` keeps every repeat's folder (event log,
 stderr, logs, pictures).
@@ -1380,8 +1380,9 @@ def main(argv: list[str] | None = None) -> None:
     headers = ["case", "n", "recovered", "median s", "max s", "what the hall saw",
                "data lost", "notes"]
     print(f"\nFault matrix: {repeats} repeat(s) per case, "
-          f"{(time.monotonic() - began) / 60:.0f} min; recovery from the fault's removal "
-          "(kills, stops, clock jumps: from the fault)\n")
+          f"{(time.monotonic() - began) / 60:.0f} min; recovery timed from the fault's removal "
+          "(the clock put right, the space back, the server back, the config file back), or "
+          "from the fault itself for kills and stops\n")
     print("| " + " | ".join(headers) + " |")
     print("|" + "|".join("---" for _ in headers) + "|")
     for cells in rows:
