@@ -38,6 +38,11 @@ _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 ANIMATION_TICK_MS = 33
 # How long a volume change shows on screen, in real seconds.
 SOUND_BADGE_SECONDS = 2.5
+# What could not be saved (a full disk) is tried again this often, in real seconds.
+SAVE_RETRY_SECONDS = 1.0
+# The wall clock moving this much more (or less) than real time between two refreshes has
+# jumped (set by hand, by NTP, a time zone fixed): the event log says so.
+CLOCK_JUMP_SECONDS = 30.0
 
 
 class Kiosk(QObject):
@@ -87,6 +92,9 @@ class Kiosk(QObject):
         self.state = restored or State(overlay=config.overlay.visible)
         self._saved = session.to_json(self.state, config, _EPOCH)
         self.sound = sound_store.load(self.state_dir)
+        self._sound_saved = self.sound
+        self._save_failed: tuple[object, float] | None = None  # (what, when) it last failed
+        self._ticked: tuple[datetime, float] | None = None  # (clock, monotonic) last refresh
         self._sound_shown_until = 0.0
         self._stats: Any = None
         self.last_note = ""  # the latest line the player or resolver logged, for diagnostics
@@ -199,6 +207,7 @@ class Kiosk(QObject):
     def refresh(self) -> View:
         """Recompute what the hall sees now and hand it to the stage."""
         now = self.clock()
+        self._note_clock_jump(now)
         expired = director.expire(self.state, now)
         if expired is not self.state:
             self.log.write("hold_ended", now, scene=self.state.hold.scene.value
@@ -217,6 +226,7 @@ class Kiosk(QObject):
                            fallback=decision.fallback.value if decision.fallback else None)
             self._decision = decision
         self._log_status(moment)
+        self._save_changes()
         self._shown_problems = self.problems_now()
         view = compose(self.config, moment, decision, self.state,
                        loop_since=self._scene_since or now, rehearsal=self.rehearsal,
@@ -224,7 +234,6 @@ class Kiosk(QObject):
                        diagnostics=self._diagnostics() if self.state.diagnostics else (),
                        languages=self.languages)
         self.view = view
-        self._save_session()
         self.stage.set_view(view)
         self.view_changed.emit(view)
         self._schedule(now, view)
@@ -269,6 +278,7 @@ class Kiosk(QObject):
         clock, real time for an event still to come."""
         self.clock = clock
         self.rehearsal = rehearsal
+        self._ticked = None
         self.log.write("clock", clock(), rehearsal=rehearsal)
 
     def set_problems(self, source: str, lines: tuple[str, ...]) -> None:
@@ -386,15 +396,55 @@ class Kiosk(QObject):
 
     # ------------------------------------------------------------------ helpers
 
-    def _save_session(self) -> None:
-        """Keep the volunteers' state on disk whenever it changed (atomically)."""
+    def _save_changes(self) -> None:
+        """Keep the volunteers' state and the volume on disk whenever they changed
+        (atomically). What could not be saved (a full disk) is tried again at the next
+        refreshes until it is, and the host is told meanwhile."""
         snapshot = session.to_json(self.state, self.config, _EPOCH)
-        if snapshot == self._saved:
+        pending = (snapshot, self.sound)
+        if snapshot == self._saved and self.sound == self._sound_saved:
+            self._set_save_problems(())
             return
-        self._saved = snapshot
-        problem = session.save(self.state_dir, self.state, self.config, _wall_now())
-        if problem:
-            self.log.write("problem", self.clock(), text=problem)
+        failed = self._save_failed
+        if (failed is not None and failed[0] == pending
+                and time.monotonic() - failed[1] < SAVE_RETRY_SECONDS):
+            return  # the same thing failed a moment ago
+        problems = []
+        if snapshot != self._saved:
+            problem = session.save(self.state_dir, self.state, self.config, _wall_now())
+            if problem:
+                problems.append(problem)
+            else:
+                self._saved = snapshot
+        if self.sound != self._sound_saved:
+            problem = sound_store.save(self.state_dir, self.sound)
+            if problem:
+                problems.append(problem)
+            else:
+                self._sound_saved = self.sound
+        self._save_failed = (pending, time.monotonic()) if problems else None
+        self._set_save_problems(tuple(problems))
+
+    def _set_save_problems(self, lines: tuple[str, ...]) -> None:
+        """What could not be saved, for the host; logged once, not at every retry."""
+        if lines == self._more_problems.get("saving", ()):
+            return
+        if lines:
+            self.log.write("problem", self.clock(), source="saving", text=list(lines))
+        elif self._more_problems.get("saving"):
+            self.log.write("saved", self.clock(), source="saving")
+        self._more_problems["saving"] = lines
+
+    def _note_clock_jump(self, now: datetime) -> None:
+        """The computer's clock jumped since the last refresh: the programme simply follows
+        it (it is the time the hall lives in); the event log says how far it jumped."""
+        mono = time.monotonic()
+        last, self._ticked = self._ticked, (now, mono)
+        if last is None or self.rehearsal:
+            return
+        jumped = (now - last[0]).total_seconds() - (mono - last[1])
+        if abs(jumped) >= CLOCK_JUMP_SECONDS:
+            self.log.write("clock", now, rehearsal=False, jumped_seconds=round(jumped))
 
     def _slide_index(self, now: datetime) -> int:
         entries = loop_entries(self.config)
@@ -413,9 +463,7 @@ class Kiosk(QObject):
             self.player.set_volume(self.sound.volume)
         if self._decision is not None:
             self._apply_mute(self._decision.scene)
-        problem = sound_store.save(self.state_dir, self.sound)
-        if problem:
-            self.log.write("problem", self.clock(), text=problem)
+        # Saved by the refresh that follows (and again later if the disk is full).
 
     def _apply_mute(self, scene: Scene) -> None:
         """The stream is heard on the live scene, and under the slides if the config says so."""

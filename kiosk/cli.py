@@ -599,6 +599,12 @@ def _run(options: argparse.Namespace) -> int:
 
     gc.freeze()
     heartbeat.start_from_env(app)
+    from kiosk.stage import shots
+
+    # A bench's periodic pictures of the stage (WATCHPARTY_KIOSK_SHOTS); off otherwise.
+    stage_shots = shots.start_from_env(stage, kiosk)
+    if stage_shots is not None:
+        kiosk.quit_requested.connect(stage_shots.stop)
     return int(app.exec())
 
 
@@ -640,6 +646,7 @@ def follow_config(kiosk: Any, path: Path) -> Any:
     previous = getattr(kiosk, "config_watcher", None)
     if previous is not None:
         previous.deleteLater()
+        kiosk.set_problems("config file", ())  # what it said of its file
     watcher = ConfigWatcher(path, parent=kiosk)
     kiosk.config_watcher = watcher
 
@@ -650,8 +657,14 @@ def follow_config(kiosk: Any, path: Path) -> Any:
         else:
             kiosk.apply_config(new)
 
+    def gone(missing: bool) -> None:
+        kiosk.set_problems("config file", (
+            f"{path} is gone (deleted or moved): the kiosk keeps running the config it had, "
+            "and takes the file up again when it is back",) if missing else ())
+
     watcher.reloaded.connect(reloaded)
     watcher.rejected.connect(lambda lines: kiosk.set_problems("config", lines))
+    watcher.gone.connect(gone)
     return watcher
 
 

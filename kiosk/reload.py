@@ -1,5 +1,6 @@
 """Watches the config file while the kiosk runs: a valid edit applies at once, a broken one
-is refused with where and what, and the running config stays."""
+is refused with where and what, and the running config stays; so it does when the file is
+deleted, and the host is told until it is back."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from kiosk.core.errors import ConfigInvalid
 
 # Editors save in bursts (truncate, write, rename): wait for the file to settle.
 SETTLE_MS = 300
+# A file missing this long is gone (deleted, moved, its stick pulled), not being saved.
+GONE_MS = 3000
 
 
 class ConfigWatcher(QObject):
@@ -24,10 +27,12 @@ class ConfigWatcher(QObject):
     reloaded = Signal(object, tuple)
     # The edit is broken: the host's lines (a summary, then every error with its line).
     rejected = Signal(tuple)
+    # True: the file has been missing for a while (the running config stays); False: back.
+    gone = Signal(bool)
 
     def __init__(self, path: Path, *, system_zone: tzinfo | None = None,
                  state_dir: Path | None = None, settle_ms: int = SETTLE_MS,
-                 parent: QObject | None = None) -> None:
+                 gone_ms: int = GONE_MS, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.path = path
         self._zone = system_zone
@@ -37,17 +42,31 @@ class ConfigWatcher(QObject):
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(settle_ms)
+        self.missing = False  # gone for longer than a save takes
+        self._gone = QTimer(self)
+        self._gone.setSingleShot(True)
+        self._gone.setInterval(gone_ms)
         self._watch()
         self._watcher.fileChanged.connect(self._on_watcher_changed)
         self._watcher.directoryChanged.connect(self._on_watcher_changed)
         self._settle.timeout.connect(self._on_settle_timeout)
+        self._gone.timeout.connect(self._on_gone_timeout)
 
     def check(self) -> None:
         """Read the file now; emits ``reloaded`` or ``rejected`` if its content changed."""
         self._watch()  # a file replaced by an editor must be watched anew
         digest = self._read_digest()
-        if digest is None or digest == self._digest:
-            return  # gone for a moment mid-save, or unchanged (another file in the folder)
+        if digest is None:
+            # Gone for a moment mid-save, or for good: the host hears of it if it stays so.
+            if not self.missing and not self._gone.isActive():
+                self._gone.start()
+            return
+        self._gone.stop()
+        if self.missing:
+            self.missing = False
+            self.gone.emit(False)
+        if digest == self._digest:
+            return  # unchanged (another file in the folder, or back as it was)
         self._digest = digest
         warnings: list[str] = []
         try:
@@ -82,3 +101,11 @@ class ConfigWatcher(QObject):
 
     def _on_settle_timeout(self) -> None:
         self.check()
+
+    def _on_gone_timeout(self) -> None:
+        self._watch()
+        if self._read_digest() is None:
+            self.missing = True
+            self.gone.emit(True)
+        else:
+            self.check()  # it came back without the folder saying so

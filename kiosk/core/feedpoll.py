@@ -24,7 +24,7 @@ from kiosk.core.config import Config, FeedSource, Slide
 from kiosk.core.errors import ConfigInvalid
 from kiosk.core.feedcache import CachedDocument, FeedCache
 from kiosk.core.feeds import FeedDocument, merge, parse_feed
-from kiosk.core.fetch import FetchError, Limits, fetch, sniff_image
+from kiosk.core.fetch import Fetched, FetchError, Limits, fetch, sniff_image
 from kiosk.core.i18n import At, Words
 
 # Checks a downloaded picture by decoding it; returns None when it is good, else the reason.
@@ -70,22 +70,30 @@ class FeedStatus:
     rejected_reason: str = ""  # what is wrong with it (its first error)
     warnings: tuple[str, ...] = ()
     failures: int = 0  # failed looks in a row (for the backoff)
+    # The sha256 of the body the cache on disk holds ("" when none): not ``digest`` when the
+    # version in force could not be written (a full disk); the next look writes it then.
+    cached_digest: str = ""
 
     def after(self, outcome: Outcome) -> FeedStatus:
         """The status once ``outcome`` is known."""
         saved_at = outcome.at if outcome.saved else self.saved_at
+        cached = outcome.digest if outcome.saved else self.cached_digest
         match outcome.result:
             case Result.UPDATED:
                 return dataclasses.replace(
                     self, document=outcome.document, digest=outcome.digest,
                     updated_at=outcome.at, saved_at=saved_at, offline_since=None, reason="",
                     rejected_digest="", rejected_reason="", warnings=outcome.warnings,
-                    failures=0)
+                    failures=0, cached_digest=cached)
             case Result.UNCHANGED:
-                # The good version is served again: any broken one in between is over.
+                # The good version is served again: any broken one in between is over. A
+                # copy written at last clears the warning that it could not be.
+                warnings = (outcome.warnings if outcome.warnings or outcome.saved
+                            else self.warnings)
                 return dataclasses.replace(self, updated_at=outcome.at, saved_at=saved_at,
                                            offline_since=None, reason="", rejected_digest="",
-                                           rejected_reason="", failures=0)
+                                           rejected_reason="", failures=0,
+                                           warnings=warnings, cached_digest=cached)
             case Result.REJECTED:
                 return dataclasses.replace(self, rejected_digest=outcome.digest,
                                            rejected_reason=outcome.reason, reason="",
@@ -122,6 +130,12 @@ def poll(source: FeedSource, base: Config, session: requests.Session, cache: Fee
     # the kept document can disagree (a copy deleted, or set aside as no longer fitting).
     if digest == known.digest and known.document is not None:
         when = clock()
+        if known.cached_digest != digest:
+            # The copy on disk is not this version (the disk was full when it came): keep
+            # this one now, and never confirm the older one as if it were.
+            saved, warnings = _keep(cache, source, fetched, when)
+            return counted(Outcome(Result.UNCHANGED, when, digest=digest, saved=saved,
+                                   warnings=warnings))
         saved = known.saved_at is None or when - known.saved_at >= CONFIRM_EVERY
         if saved:
             saved = _touch(cache, source.url, when)
@@ -136,17 +150,21 @@ def poll(source: FeedSource, base: Config, session: requests.Session, cache: Fee
         lines = tuple(str(e) for e in exc.errors)
         return counted(Outcome(Result.REJECTED, clock(), digest=digest, reason=lines[0],
                                errors=lines))
-    warnings: tuple[str, ...] = ()
-    saved = True
-    try:
-        cache.save(CachedDocument(url=source.url, body=fetched.body,
-                                  content_type=fetched.content_type, fetched_at=clock(),
-                                  etag=fetched.etag, last_modified=fetched.last_modified))
-    except OSError as exc:
-        saved = False
-        warnings = (f"could not keep a copy for offline use: {exc.strerror or exc}",)
+    saved, warnings = _keep(cache, source, fetched, clock())
     return counted(Outcome(Result.UPDATED, clock(), document=document, digest=digest,
                            warnings=warnings, saved=saved))
+
+
+def _keep(cache: FeedCache, source: FeedSource, fetched: Fetched, when: datetime
+          ) -> tuple[bool, tuple[str, ...]]:
+    """Write ``fetched`` as the copy kept for offline starts: (saved, warnings)."""
+    try:
+        cache.save(CachedDocument(url=source.url, body=fetched.body,
+                                  content_type=fetched.content_type, fetched_at=when,
+                                  etag=fetched.etag, last_modified=fetched.last_modified))
+    except OSError as exc:
+        return False, (f"could not keep a copy for offline use: {exc.strerror or exc}",)
+    return True, ()
 
 
 def parse(body: bytes, source: FeedSource, content_type: str = "") -> FeedDocument:
@@ -260,9 +278,10 @@ def cached_status(source: FeedSource, base: Config, cache: FeedCache) -> FeedSta
     except ConfigInvalid as exc:
         return FeedStatus(source, reason=Words("the saved copy no longer fits: {error}",
                                                error=exc.errors[0]))
-    return FeedStatus(source, document=document,
-                      digest=hashlib.sha256(cached.body).hexdigest(),
-                      updated_at=cached.fetched_at, saved_at=cached.fetched_at)
+    digest = hashlib.sha256(cached.body).hexdigest()
+    return FeedStatus(source, document=document, digest=digest,
+                      updated_at=cached.fetched_at, saved_at=cached.fetched_at,
+                      cached_digest=digest)
 
 
 def statuses(base: Config, cache: FeedCache, *, session: requests.Session | None = None,

@@ -4,7 +4,9 @@ After a crash, a hang or a power cut, the kiosk must show the same scene, keep t
 manual choice and delays, and not forget which laureates were revealed. What is only
 momentary (an open help card, the reveal's glow, where the slide loop stood) is not kept.
 The file belongs to one event: another event, or a copy saved more than ``MAX_AGE`` ago
-(by the wall clock, so rehearsals restart as they began), is ignored.
+(by the wall clock, so rehearsals restart as they began), is ignored. A copy saved up to
+``MAX_AGE`` "ahead" of now is kept: the computer's clock was put right since (by hand or by
+NTP), and the volunteers' work of that hour must not go with it.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def from_json(data: dict[str, Any], config: Config, now: datetime) -> State | No
         if data["event"] != event_key(config):
             return None
         saved_at = datetime.fromisoformat(data["saved_at"])
-        if not timedelta(0) <= now - saved_at <= MAX_AGE:
+        if abs(now - saved_at) > MAX_AGE:
             return None
         raw_hold = data["hold"]
         hold = None if raw_hold is None else Hold(

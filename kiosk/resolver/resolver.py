@@ -7,6 +7,7 @@ comes back as ``resolved(Resolution)`` or, after the retry budget, ``failed(str)
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import sys
@@ -24,6 +25,8 @@ from kiosk.resolver.outcome import (
     from_worker,
     worker_arguments,
 )
+
+log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 45.0
 DEFAULT_ATTEMPTS = 4
@@ -238,8 +241,13 @@ class Resolver(QObject):
             self.failed.emit(f"Could not resolve {self._source}: {reason} "
                              f"(tried {self._attempt} time{'s' if self._attempt != 1 else ''})")
             return
+        delay = self.backoff_delay(self._attempt)
+        # For the host's log (and the event log): why the stream is not there yet, at each
+        # failed attempt, not only once every attempt has failed.
+        log.warning("resolving %s: %s; attempt %d of %d in %.1f s", self._source, reason,
+                    self._attempt + 1, self.attempts, delay)
         self.attempt_failed.emit(reason)
-        self._retry.start(int(self.backoff_delay(self._attempt) * 1000))
+        self._retry.start(int(delay * 1000))
 
     def backoff_delay(self, attempt: int) -> float:
         """Seconds before attempt ``attempt + 1``: exponential, capped, ±20 % jitter."""

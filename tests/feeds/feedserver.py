@@ -6,6 +6,8 @@
     server.change("/feed.json", body=b"[]")               # or change some of it
     server.requests("/feed.json")                         # what arrived so far: [Request]
     server.wait_for(2, "/feed.json", finished=True)       # block until two were answered
+    server.stop_listening()                               # connections refused on its port…
+    server.listen_again()                                 # …until it listens there again
     server.close()                                        # prompt, even mid-drip or mid-delay
     refused_url()                                         # an address where nothing listens
 
@@ -98,12 +100,17 @@ class FeedServer:
         self._lock = threading.Condition()
         self._etag_counter = 0
         self.stopping = threading.Event()
-        self._server = _Server((HOST, 0), _Handler)
+        self.port = 0
+        self._listen()
+
+    def _listen(self) -> None:
+        self._server = _Server((HOST, self.port), _Handler)
         self._server.feeds = self
-        self.port: int = self._server.server_address[1]
+        self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, name="feed-server",
                                         kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
+        self.listening = True
 
     @property
     def base(self) -> str:
@@ -141,6 +148,22 @@ class FeedServer:
                                    f"{self._log}")
             return [r for r in self._log if path is None or r.path == path]
 
+    def stop_listening(self) -> None:
+        """The server goes down: its port refuses connections (answers under way are cut)
+        until ``listen_again``. The routes and the request log stay."""
+        if not self.listening or self.stopping.is_set():
+            return
+        self.listening = False
+        self._server.shutdown()
+        self._server.server_close()
+        self._server.drop_connections()
+        self._server.join_handlers(CLOSE_WAIT)
+
+    def listen_again(self) -> None:
+        """Back up, on the same port."""
+        if not self.listening and not self.stopping.is_set():
+            self._listen()
+
     def close(self) -> None:
         """Stop listening, wake every delayed or dripping handler and wait for them.
 
@@ -148,8 +171,9 @@ class FeedServer:
         if self.stopping.is_set():
             return
         self.stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
+        if self.listening:
+            self._server.shutdown()
+            self._server.server_close()
         self._server.drop_connections()
         self._server.join_handlers(CLOSE_WAIT)
 

@@ -621,3 +621,34 @@ def test_the_cache_is_on_disk_where_the_service_says(qtbot, follow, feed_server,
     _, service, _ = follow(url, cache=tmp_path / "c")
     look(qtbot, service)
     assert FeedCache(tmp_path / "c" / "documents").load(url).body == feed(GOOD)
+
+
+def test_a_version_that_came_while_the_disk_was_full_is_kept_once_there_is_room(
+        qtbot, follow, feed_server, tmp_path):
+    """The copy kept for offline starts must be the version in force: one that could not be
+    written when it came (a full disk; here a file where the cache's folder goes) is written
+    at the next look that finds room, and never replaced by the older copy."""
+    url = feed_server.route("/feed.yaml", body=feed("First"), etag='"v1"')
+    cache = tmp_path / "c"
+    kiosk, service, _ = follow(url, cache=cache)
+    look(qtbot, service)
+    documents = cache / "documents"
+    assert FeedCache(documents).load(url).body == feed("First")
+    moved = tmp_path / "documents-aside"
+    documents.rename(moved)
+    documents.write_text("in the way")  # nothing can be written there now
+    feed_server.change("/feed.yaml", body=feed("Second"), etag='"v2"')
+    outcome = look(qtbot, service)
+    assert outcome.result is Result.UPDATED and not outcome.saved
+    assert now_title(kiosk) == "Second"
+    assert any("could not keep a copy" in p for p in kiosk.problems_now())
+    documents.unlink()
+    moved.rename(documents)  # room again; the old copy is still there
+    assert FeedCache(documents).load(url).body == feed("First")
+    outcome = look(qtbot, service)
+    assert outcome.result is Result.UNCHANGED and outcome.saved
+    assert FeedCache(documents).load(url).body == feed("Second")
+    assert not any("could not keep a copy" in p for p in kiosk.problems_now())
+    # Confirmations from now on touch the right copy.
+    look(qtbot, service)
+    assert FeedCache(documents).load(url).body == feed("Second")

@@ -217,6 +217,18 @@ def test_an_outage_keeps_the_copy_for_revalidation(session, feed_server: FeedSer
     assert feed_server.requests(PATH)[2].header("If-None-Match") == '"v1"'
 
 
+def test_a_server_that_went_down_is_followed_back_on_its_port(session,
+                                                             feed_server: FeedServer):
+    url = feed_server.route(PATH, body=FEED, etag='"v1"')
+    get(session, url)
+    feed_server.stop_listening()
+    assert "refused" in failure(session, url).lower()
+    feed_server.listen_again()
+    assert feed_server.url(PATH) == url
+    assert get(session, url).not_modified
+    assert [r.status for r in feed_server.requests(PATH)] == [200, 304]
+
+
 def test_a_changed_document_comes_whole(session, feed_server: FeedServer):
     url = feed_server.route(PATH, body=FEED, etag='"v1"')
     get(session, url)

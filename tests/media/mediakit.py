@@ -2,8 +2,8 @@
 
 Clips are small (640x360 or less, a few seconds). The live server builds a sliding-window
 HLS playlist (no ENDLIST) from wall time over pre-made one-second segments, looping them
-with EXT-X-DISCONTINUITY, and can refuse connections, answer 404, freeze the playlist, or
-accept and never answer.
+with EXT-X-DISCONTINUITY, and can refuse connections, answer 404, freeze the playlist,
+accept and never answer, or send segments slower than they play.
 """
 
 from __future__ import annotations
@@ -129,7 +129,9 @@ class HlsServer:
 
     Faults (``fault(name)``, ``recover()``): ``refuse`` closes the listening socket,
     ``404`` answers 404 to everything, ``freeze`` stops the playlist advancing, ``hang``
-    accepts and never answers (until ``recover``).
+    accepts and never answers (until ``recover``), ``slow`` sends each segment at
+    ``throughput`` times the rate it plays at (0.5: a one-second segment takes two seconds;
+    a segment under way when ``recover`` comes is finished at full speed).
     """
 
     def __init__(self, segments: tuple[Path, ...], static: Path | None = None, *,
@@ -142,6 +144,7 @@ class HlsServer:
         self.requests: list[tuple[float, str, int]] = []
         self.mode: str | None = None
         self.frozen_at: int | None = None
+        self.throughput = 1.0
         self._release = threading.Event()
         self._lock = threading.Lock()
         self._server: http.server.ThreadingHTTPServer | None = None
@@ -158,10 +161,12 @@ class HlsServer:
 
     # ------------------------------------------------------------------ faults
 
-    def fault(self, mode: str) -> None:
-        assert mode in ("refuse", "404", "freeze", "hang"), mode
+    def fault(self, mode: str, *, throughput: float = 0.5) -> None:
+        assert mode in ("refuse", "404", "freeze", "hang", "slow"), mode
+        assert throughput > 0, throughput
         with self._lock:
             self.mode = mode
+            self.throughput = throughput
             if mode == "freeze":
                 self.frozen_at = self.newest()
             if mode == "hang":
@@ -239,7 +244,9 @@ class HlsServer:
         match = re.fullmatch(r"/seg/(\d+)\.ts", path)
         if match:
             body = self.segments[int(match.group(1)) % len(self.segments)]
-            self._send(handler, path, 200, body, "video/mp2t")
+            rate = (len(body) / SEGMENT_SECONDS * self.throughput if mode == "slow"
+                    else None)
+            self._send(handler, path, 200, body, "video/mp2t", rate=rate)
             return
         if path.startswith("/static/") and self.static is not None:
             file = (self.static / path[len("/static/"):]).resolve()
@@ -250,7 +257,9 @@ class HlsServer:
                 return
         self._send(handler, path, 404, b"no such file", "text/plain")
 
-    def _send(self, handler: _Handler, path: str, status: int, body: bytes, kind: str) -> None:
+    def _send(self, handler: _Handler, path: str, status: int, body: bytes, kind: str, *,
+              rate: float | None = None) -> None:
+        """Answer with ``body``; at ``rate`` bytes per second if given (the ``slow`` fault)."""
         self.requests.append((self.clock(), path, status))
         try:
             handler.send_response(status)
@@ -258,7 +267,18 @@ class HlsServer:
             handler.send_header("Content-Length", str(len(body)))
             handler.send_header("Cache-Control", "no-cache")
             handler.end_headers()
-            handler.wfile.write(body)
+            if rate is None:
+                handler.wfile.write(body)
+                return
+            began, sent, piece = time.monotonic(), 0, max(512, int(rate / 20))
+            while sent < len(body):
+                if self.mode != "slow":  # recovered: the rest at once
+                    handler.wfile.write(body[sent:])
+                    return
+                handler.wfile.write(body[sent:sent + piece])
+                handler.wfile.flush()
+                sent += piece
+                time.sleep(max(0.0, began + sent / rate - time.monotonic()))
         except (BrokenPipeError, ConnectionResetError):
             pass  # libVLC hung up (a stop, a reconnect): not the test's business
 

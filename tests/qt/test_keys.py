@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -311,3 +312,87 @@ def test_a_restarted_kiosk_comes_back_as_the_volunteers_left_it(qtbot, make_kios
     assert again.view.scene == "awards" and again.view.manual
     again.log.close()
     assert '"event": "restored"' in log.read_text(encoding="utf-8")
+
+
+def test_what_could_not_be_saved_is_saved_once_it_can_be(qtbot, config, tmp_path):
+    """A full disk (here: a file where the state folder goes) must not cost the volunteers
+    a delay or the volume they set meanwhile: the host is told, and it is saved as soon as
+    it can be, with no further key."""
+    from kiosk.core import session, sound
+
+    state_dir = tmp_path / "state"
+    state_dir.write_text("in the way")
+    log = tmp_path / "events.jsonl"
+    clock = SteppedClock(moscow("18:20"))
+    kiosk = Kiosk(config, clock, rehearsal=True, state_dir=state_dir, event_log=EventLog(log),
+                  lang=("en",))
+    qtbot.addWidget(kiosk.stage)
+    with qtbot.waitExposed(kiosk.stage):
+        kiosk.stage.show()
+    kiosk.stage.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWindow() is not None)
+    try:
+        press(qtbot, kiosk, Qt.Key.Key_D)  # five minutes late
+        press(qtbot, kiosk, Qt.Key.Key_Minus)  # volume 75
+        problems = " ".join(kiosk.problems_now())
+        assert "could not save the kiosk's state" in problems
+        assert "could not remember the volume" in problems
+        assert "PROBLEM: F1" in [b.text for b in kiosk.view.badges]
+        state_dir.unlink()  # room again
+        qtbot.waitUntil(lambda: session.load(state_dir, config, datetime.now(UTC)) is not None
+                        and sound.load(state_dir).volume == 75, timeout=5000)
+        saved = session.load(state_dir, config, datetime.now(UTC))
+        assert saved is not None and saved.delays == kiosk.state.delays
+        qtbot.waitUntil(lambda: not any("could not" in p for p in kiosk.problems_now()),
+                        timeout=3000)
+    finally:
+        kiosk.request_quit()
+        kiosk.stage.close()
+        kiosk.log.close()
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    told = [r["text"] for r in records if r["event"] == "problem" and r.get("source")
+            == "saving"]
+    assert told[-1] == [
+        f"could not save the kiosk's state in {state_dir}: File exists",
+        f"could not remember the volume in {state_dir}: File exists"]
+    assert len(told) == len({tuple(t) for t in told}), "each change told once, not at each try"
+    assert [r["event"] for r in records if r.get("source") == "saving"][-1] == "saved"
+
+
+def test_a_jump_of_the_computers_clock_is_logged_and_the_programme_follows(qtbot, config,
+                                                                          tmp_path):
+    """The wall clock put an hour forward (by hand, NTP, a wrong time zone fixed): the hall
+    follows the programme at the new time, and the event log says the clock jumped."""
+    log = tmp_path / "events.jsonl"
+    clock = SteppedClock(moscow("18:20"))
+    kiosk = Kiosk(config, clock, rehearsal=False, event_log=EventLog(log), lang=("en",))
+    qtbot.addWidget(kiosk.stage)
+    try:
+        kiosk.refresh()
+        clock.now += timedelta(hours=1)
+        kiosk.refresh()
+        assert kiosk.moment.now == moscow("19:20")
+        clock.now += timedelta(seconds=1)
+        kiosk.refresh()
+    finally:
+        kiosk.request_quit()
+        kiosk.log.close()
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    jumps = [r for r in records if r["event"] == "clock"]
+    assert len(jumps) == 1 and 3590 <= jumps[0]["jumped_seconds"] <= 3600
+    assert jumps[0]["at"].startswith("2021-02-06T16:20")  # 19:20 Moscow time
+
+
+def test_a_rehearsal_clock_running_fast_is_no_jump(qtbot, config, tmp_path):
+    log = tmp_path / "events.jsonl"
+    clock = SteppedClock(moscow("18:20"))
+    kiosk = Kiosk(config, clock, rehearsal=True, event_log=EventLog(log), lang=("en",))
+    qtbot.addWidget(kiosk.stage)
+    try:
+        kiosk.refresh()
+        clock.now += timedelta(hours=1)
+        kiosk.refresh()
+    finally:
+        kiosk.request_quit()
+        kiosk.log.close()
+    assert '"event": "clock"' not in log.read_text(encoding="utf-8")

@@ -120,6 +120,32 @@ def test_a_file_gone_for_a_moment_is_not_an_error(qtbot, running):
     assert kiosk.config.event.title == "Back again"
 
 
+def test_a_deleted_config_keeps_running_tells_the_host_and_comes_back(qtbot, running,
+                                                                        monkeypatch):
+    """Deleted (not a save in progress): the kiosk keeps the config it has, the host hears
+    of it, and the file is taken up when it is back."""
+    kiosk, watcher, path = running
+    before = kiosk.config
+    with qtbot.waitSignal(watcher.gone, timeout=10_000, check_params_cb=bool):
+        path.unlink()
+    assert kiosk.config is before
+    told = [p for p in kiosk.problems_now() if "is gone" in p]
+    assert told and str(path) in told[0] and "keeps running the config it had" in told[0]
+    assert "PROBLEM: F1" in [b.text for b in kiosk.view.badges]
+    # Back unchanged: nothing to apply, and the host's line goes.
+    with qtbot.waitSignal(watcher.gone, timeout=5000, check_params_cb=lambda g: not g):
+        path.write_text(CONFIG.format(title="Solidarity", blackout="B"), encoding="utf-8")
+    assert kiosk.config is before
+    assert not any("is gone" in p for p in kiosk.problems_now())
+    # Gone again, then back with changes: applied.
+    with qtbot.waitSignal(watcher.gone, timeout=10_000, check_params_cb=bool):
+        path.unlink()
+    with qtbot.waitSignal(watcher.reloaded, timeout=5000):
+        path.write_text(CONFIG.format(title="Back again", blackout="B"), encoding="utf-8")
+    assert kiosk.config.event.title == "Back again"
+    assert not any("is gone" in p for p in kiosk.problems_now())
+
+
 def test_a_whole_event_folder_replaced_is_followed(qtbot, tmp_path):
     """Opening a pack or a new setup moves the event's folder aside and puts a new one in
     its place; the running kiosk must follow the new file, not the moved one."""

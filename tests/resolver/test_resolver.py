@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
+import signal
 from pathlib import Path
 
 import pytest
@@ -120,6 +122,25 @@ def test_a_crashing_worker_fails_readably(qtbot, make_resolver, make_script):
         resolver.resolve("https://youtu.be/x")
     assert blocker.args[0] == ("Could not resolve https://youtu.be/x: the resolver stopped "
                                "with exit code 1 (tried 2 times)")
+
+
+def test_a_killed_attempt_is_told_to_the_host_before_the_next(qtbot, make_resolver,
+                                                              make_script, caplog):
+    """A yt-dlp that dies (killed, out of memory) is retried; the host's log says why the
+    stream is not there yet, not only once every attempt has failed."""
+    script = make_script("yt-dlp-killed", "time.sleep(3600)\n")
+    resolver = make_resolver(ytdlp=str(script), timeout=30, attempts=3)
+    caplog.set_level(logging.INFO, logger="kiosk")
+    resolver.resolve("https://youtu.be/x")
+    wait_for_pid(qtbot, script)
+    os.kill(pids(script)[0], signal.SIGKILL)
+    qtbot.waitUntil(lambda: any("crashed" in r.getMessage() for r in caplog.records),
+                    timeout=10_000)
+    told = next(r for r in caplog.records if "crashed" in r.getMessage())
+    assert told.name.startswith("kiosk.") and told.levelno == logging.WARNING
+    assert told.getMessage().startswith("resolving https://youtu.be/x: yt-dlp crashed; "
+                                        "attempt 2 of 3 in ")
+    wait_for_pid(qtbot, script, 2)  # and the next attempt runs
 
 
 def test_garbage_with_exit_0_is_retried(qtbot, make_resolver, make_script):

@@ -42,7 +42,18 @@ def test_another_events_state_or_an_old_one_is_ignored(builtin, config_from, tmp
                         "  start: 2021-02-06 18:00\n  end: '20:00'\n")
     assert session.load(tmp_path, other, NOW) is None
     assert session.load(tmp_path, config, NOW + session.MAX_AGE + timedelta(seconds=1)) is None
-    assert session.load(tmp_path, config, NOW - timedelta(seconds=1)) is None  # from the future
+    # Saved more than MAX_AGE "ahead" of now: a clock far off, not a clock put right.
+    assert session.load(tmp_path, config, NOW - session.MAX_AGE - timedelta(seconds=1)) is None
+
+
+def test_a_state_saved_while_the_clock_was_ahead_survives_the_clock_put_right(builtin,
+                                                                            tmp_path):
+    """Volunteers pressed keys while the computer's clock was an hour ahead; the clock was
+    put right (by hand, or NTP), then the kiosk restarted: their state comes back."""
+    config = builtin()
+    session.save(tmp_path, STATE, config, NOW + timedelta(hours=1))
+    back = session.load(tmp_path, config, NOW + timedelta(minutes=1))
+    assert back is not None and back.delays == STATE.delays and back.revealed == STATE.revealed
 
 
 def test_a_broken_file_is_ignored(builtin, tmp_path):
