@@ -18,7 +18,8 @@ wait for the recovery, and compare what is saved with what should be. From the e
 (JSON lines) and the stage's pictures:
 
 - what the hall saw: the scenes in order (a fallback in brackets: ``slides(reconnecting)``),
-  ``[no kiosk N s]`` while no kiosk process ran, and any picture mostly black or flat;
+  ``[no kiosk N s]`` while no kiosk process ran (``[slate N s]`` when the supervisor's slate
+  covered the TV meanwhile), and any picture mostly black or flat;
 - time to recover: from the fault's removal (from the fault itself where nothing removes
   it: a kill, a stop) to the stream PLAYING again, the feed's new version applied, the
   kiosk back, the programme following the clock put right (how soon it followed the jump
@@ -760,6 +761,11 @@ class Trial:
         if errors:
             self.result.notes.append(f"exception: {errors[0].get('error', '')[:80]}")
 
+    def slate_shown(self) -> bool:
+        """Whether the supervisor's slate was on screen (under the stage) in this run."""
+        log = read(self.logs / "supervisor.log") or b""
+        return b"slate: on screen" in log
+
     def hall(self, end: datetime) -> None:
         """What the hall saw from just before the fault to just after the recovery: the
         scenes in order; one shown for less than FLASH seconds (the next decision came at
@@ -777,8 +783,10 @@ class Trial:
                     frozen = (self.gone_at - origin).total_seconds()
                     shown.append((origin, f"[frozen {frozen:.1f} s]"))
                     origin = self.gone_at
-                # The kiosk's own start record comes as its window is about to show.
-                shown.append((origin, f"[no kiosk {(at - origin).total_seconds():.1f} s]"))
+                # The kiosk's own start record comes as its window is about to show; until
+                # then the supervisor's slate covers the TV, if it showed.
+                cover = "slate" if self.slate_shown() else "no kiosk"
+                shown.append((origin, f"[{cover} {(at - origin).total_seconds():.1f} s]"))
             elif kind == "scene":
                 label = record["scene"] + (f"({record['fallback']})" if record.get("fallback")
                                            else "")
