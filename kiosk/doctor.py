@@ -1301,12 +1301,14 @@ def _remote_answers(address: str, port: int) -> str:
     except OSError:
         return "nothing"
     try:
-        urllib.request.urlopen(f"http://{address}:{port}/api/state", timeout=2.0)
+        with urllib.request.urlopen(f"http://{address}:{port}/api/state", timeout=2.0):
+            pass
     except urllib.error.HTTPError as error:
-        try:
-            body = json.loads(error.read().decode("utf-8", "replace"))
-        except ValueError:
-            return "other"
+        with error:
+            try:
+                body = json.loads(error.read().decode("utf-8", "replace"))
+            except ValueError:
+                return "other"
         return "kiosk" if error.code == 401 and body.get("error") == "not paired" else "other"
     except OSError:
         return "other"

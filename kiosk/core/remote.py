@@ -47,6 +47,8 @@ FIRST_LOCKOUT = timedelta(seconds=60)
 LONGEST_LOCKOUT = timedelta(minutes=15)
 # Wrong codes from anywhere after which every code is replaced by a new one.
 WRONG_BEFORE_RENEWAL = 10
+# An address that sent no wrong code for this long starts again from a clean slate.
+FORGIVE_AFTER = timedelta(hours=1)
 # A phone's session lasts through the event day and the next; then it pairs again.
 SESSION_LIFETIME = timedelta(days=2)
 NAME_LENGTH = 40
@@ -187,6 +189,10 @@ class Sessions:
             return None
         return entry
 
+    def live(self, now: datetime) -> frozenset[str]:
+        """The digests of the sessions that are still good at ``now``."""
+        return frozenset(h for h, entry in self._by_digest.items() if not entry.expired(now))
+
     def seen(self, entry: Paired, now: datetime) -> None:
         """Note that ``entry`` was used (kept for the host's list; not saved each time)."""
         if entry.hashed in self._by_digest:
@@ -230,6 +236,7 @@ class Pairing:
         self._wrong: dict[str, int] = {}
         self._locked_until: dict[str, datetime] = {}
         self._lockouts: dict[str, int] = {}
+        self._last_wrong: dict[str, datetime] = {}
         self._wrong_anywhere = 0
         self.generation = 0  # counts renewals, so the host's window knows to redraw
 
@@ -256,6 +263,8 @@ class Pairing:
         if until is not None and now < until:
             return Refused("locked", retry_after=max(1, int((until - now).total_seconds()) + 1))
         typed = "".join(c for c in str(code) if not c.isspace())[:CODE_DIGITS * 2]
+        if not typed.isascii():  # a code is digits; compare_digest takes ASCII text only
+            return self._wrong_code(source, now)
         for kind, (held, made) in list(self._codes.items()):
             if now - made < CODE_LIFETIME and hmac.compare_digest(typed, held):
                 del self._codes[kind]
@@ -265,6 +274,11 @@ class Pairing:
         return self._wrong_code(source, now)
 
     def _wrong_code(self, source: str, now: datetime) -> Refused:
+        last = self._last_wrong.get(source)
+        if last is not None and now - last >= FORGIVE_AFTER:
+            self._wrong.pop(source, None)
+            self._lockouts.pop(source, None)
+        self._last_wrong[source] = now
         wrong = self._wrong[source] = self._wrong.get(source, 0) + 1
         self._wrong_anywhere += 1
         if self._wrong_anywhere >= WRONG_BEFORE_RENEWAL:

@@ -57,6 +57,11 @@ MAX_MESSAGE = 500
 REQUEST_SECONDS = 5.0
 # More live connections than this are refused (a hall has a few volunteers and screens).
 MAX_SOCKETS = 200
+# Open connections of any kind, in all and from one address of the hall's network (this PC
+# itself is not counted per address): more are closed as they come, before a byte is read,
+# so no client can use up the descriptors libVLC, the logs and the settings need.
+MAX_CONNECTIONS = 300
+MAX_PER_SOURCE = 24
 # A WebSocket client that has not taken an update within this is dropped.
 SEND_SECONDS = 5.0
 HEARTBEAT_SECONDS = 20.0
@@ -76,6 +81,12 @@ SESSION_KINDS = (Kind.CONTROL, Kind.OBSERVE)
 ACTING_KINDS = (Kind.CONTROL, Kind.API)
 
 log = logging.getLogger(__name__)
+# aiohttp's own loggers quote a malformed request's raw header lines (a cookie, a bearer
+# token) when they report it: their records lose those details here, and a client that
+# keeps sending them cannot fill the logs.
+AIOHTTP_LOGGERS = ("aiohttp.server", "aiohttp.web", "aiohttp.websocket", "aiohttp.access",
+                   "aiohttp.internal")
+WITHHELD_PER_MINUTE = 10
 
 
 class Bridge(Protocol):
@@ -174,8 +185,11 @@ class RemoteServer:
         self._call(self._set_thumbnail, jpeg)
 
     def publish_words(self, language: str, words: dict[str, str]) -> None:
-        """The page's words in the kiosk's language."""
-        self._call(self._set_words, language, words)
+        """The page's words in the kiosk's language (before ``start`` too)."""
+        if self._loop is None:
+            self._set_words(language, words)  # no server thread yet: nothing to race
+        else:
+            self._call(self._set_words, language, words)
 
     def clients(self) -> int:
         """How many pages are connected for live updates."""
@@ -227,6 +241,8 @@ class RemoteServer:
         self._runner = web.AppRunner(app, access_log=None, keepalive_timeout=REQUEST_SECONDS,
                                      handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
+        assert self._runner.server is not None
+        _cap_connections(self._runner.server)
         problems, listening = [], []
         for address in addresses:
             site = web.TCPSite(self._runner, address, port)
@@ -305,17 +321,28 @@ class RemoteServer:
                             charset="utf-8" if kind.startswith("text") else None)
 
     async def _pair(self, request: web.Request) -> web.Response:
+        origin = request.headers.get("Origin")
+        if request.content_type != "application/json" or (
+                origin is not None and not origin_allowed(origin, request.host)):
+            # Another site's page can post a form here without asking (JSON it cannot), to
+            # lock the hall's phones out or wear the codes down: only the remote's own page,
+            # or a program that says it sends JSON, pairs.
+            return _error(415 if origin is None else 403, "not from the remote's own page")
         body = await _json_body(request)
         code = str(body.get("code", ""))
         name = str(body.get("name", ""))
         now = self.clock()
         with self.lock:
+            codes = self.pairing.generation
             outcome = self.pairing.redeem(code, request.remote or "", now)
             if isinstance(outcome, Refused):
                 paired = None
             else:
                 token, paired = self.sessions.new(outcome, name, now)
-        self.bridge.changed()
+            renewed = self.pairing.generation != codes
+        if paired is not None or renewed:
+            # The host's window redraws for a new phone or new codes, not for each wrong try.
+            self.bridge.changed()
         if isinstance(outcome, Refused):
             if outcome.reason == "locked":
                 return _error(429, self._words.get("pair_locked", "Too many wrong codes"),
@@ -391,6 +418,12 @@ class RemoteServer:
         socket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=MAX_FRAME,
                                        compress=False)
         await socket.prepare(request)
+        if not self._still_good(who):
+            # Revoked while the connection was being opened: told, and closed.
+            with contextlib.suppress(Exception):
+                await socket.send_str(_message("revoked"))
+                await socket.close()
+            return socket
         client = _Client(socket, who, asyncio.Queue(maxsize=4))
         self._clients.add(client)
         sender = asyncio.create_task(self._send_loop(client))
@@ -434,11 +467,21 @@ class RemoteServer:
         state.setdefault("actions", [])
         return state
 
+    def _still_good(self, who: Paired) -> bool:
+        with self.lock:
+            return who.hashed in self.sessions.live(self.clock())
+
     def _set_state(self, state: dict[str, Any]) -> None:
         self._state = state
+        with self.lock:
+            live = self.sessions.live(self.clock())
         # One message per kind of session, not per page: fifty pages cost one encoding.
         texts: dict[Kind, str] = {}
         for client in list(self._clients):
+            if client.who.hashed not in live:
+                # Revoked or expired since it connected: it hears no more.
+                self._drop_sessions(client.who.hashed)
+                continue
             kind = client.who.kind
             if kind not in texts:
                 texts[kind] = _message("state", state=self._state_for(client.who))
@@ -482,7 +525,7 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
                                             actual_size=request.content_length)
     try:
         data = await request.json()
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -494,3 +537,72 @@ def _is_ping(text: str) -> bool:
         return False
     return isinstance(data, dict) and data.get("type") == "ping"
 
+
+
+def _cap_connections(server: web.Server) -> None:
+    """Close a connection as it is made when it is from outside the hall's network, or
+    beyond ``MAX_CONNECTIONS`` in all or ``MAX_PER_SOURCE`` from one address."""
+    made, lost = server.connection_made, server.connection_lost
+    sources: dict[Any, str] = {}
+    per_source: dict[str, int] = {}
+
+    def connection_made(handler: Any, transport: asyncio.Transport) -> None:
+        peer = transport.get_extra_info("peername")
+        source = str(peer[0]) if isinstance(peer, tuple) and peer else ""
+        counted = source not in ("127.0.0.1", "::1")
+        if (not allowed_source(source) or len(sources) >= MAX_CONNECTIONS
+                or (counted and per_source.get(source, 0) >= MAX_PER_SOURCE)):
+            transport.abort()
+            return
+        sources[handler] = source
+        if counted:
+            per_source[source] = per_source.get(source, 0) + 1
+        made(handler, transport)
+
+    def connection_lost(handler: Any, exc: BaseException | None = None) -> None:
+        source = sources.pop(handler, None)
+        if source is not None and source in per_source:
+            per_source[source] -= 1
+            if per_source[source] <= 0:
+                del per_source[source]
+        lost(handler, exc)
+
+    server.connection_made = connection_made  # type: ignore[method-assign]
+    server.connection_lost = connection_lost  # type: ignore[method-assign]
+
+
+class _Withheld(logging.Filter):
+    """What aiohttp says about a bad request, without the request's own bytes (they may
+    hold a session) and at most ``WITHHELD_PER_MINUTE`` times a minute."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._minute = 0
+        self._count = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        minute = int(record.created // 60)
+        if minute != self._minute:
+            self._minute, self._count = minute, 0
+        self._count += 1
+        if self._count > WITHHELD_PER_MINUTE:
+            return False
+        kind = type(record.exc_info[1]).__name__ if record.exc_info and record.exc_info[1] \
+            else "a problem"
+        record.msg = "the remote turned away a request it could not read (%s; details withheld)"
+        record.args = (kind,)
+        record.exc_info = None
+        record.exc_text = None
+        record.stack_info = None
+        return True
+
+
+def withhold_aiohttp_details() -> None:
+    """Put ``_Withheld`` on aiohttp's loggers (once)."""
+    for name in AIOHTTP_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _Withheld) for f in logger.filters):
+            logger.addFilter(_Withheld())
+
+
+withhold_aiohttp_details()

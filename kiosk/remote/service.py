@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, QTimer, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtNetwork import QNetworkInterface
 
 from kiosk.core import paths
@@ -69,6 +69,9 @@ class Remote(QObject):
 
     # The host's window redraws its part (on/off, addresses, code, paired list, problems).
     changed = Signal()
+    # The paired list changed (on either thread, under the server's lock): saved on the GUI
+    # thread once the lock is free, so no disk write ever holds up the host's window.
+    _paired_to_save = Signal()
 
     def __init__(self, kiosk: Any, folder: Path | None = None,
                  addresses: Any = None) -> None:
@@ -77,6 +80,7 @@ class Remote(QObject):
         self.folder = folder if folder is not None else paths.config_dir()
         self._addresses = addresses or _computer_addresses
         self.settings, self.problem = load_settings(self.folder)
+        self._unsaved = False
         self.sessions = Sessions(self.settings.paired, changed=self._paired_changed)
         self.pairing = Pairing()
         self.bridge = _Bridge()
@@ -89,6 +93,7 @@ class Remote(QObject):
         self.bridge.acted.connect(self._on_bridge_acted)
         self.bridge.said.connect(self._on_bridge_said)
         self.bridge.touched.connect(self.changed)
+        self._paired_to_save.connect(self._save_paired, Qt.ConnectionType.QueuedConnection)
         kiosk.view_changed.connect(self._on_kiosk_view_changed)
         self._thumbnail_timer = QTimer(self)
         self._thumbnail_timer.setInterval(THUMBNAIL_MS)
@@ -117,7 +122,7 @@ class Remote(QObject):
             self.server = None
         if on != self.settings.enabled:
             self.settings = Settings(enabled=on, port=self.settings.port,
-                                     paired=self.sessions.all())
+                                     paired=self.paired())
             self._save()
         self.changed.emit()
 
@@ -165,6 +170,7 @@ class Remote(QObject):
         if self.server is not None:
             self.server.stop()
             self.server = None
+        self._save_paired()  # a pairing or revoke just before quitting is kept
 
     # ---------------------------------------------------------------- inside
 
@@ -174,6 +180,7 @@ class Remote(QObject):
     def _start(self) -> None:
         listening = listen_addresses(self._addresses())
         problems: list[str] = []
+        self._language = ""  # the new server is given the page's words below
         for port in range(self.settings.port, self.settings.port + PORT_TRIES):
             server = RemoteServer(self.bridge, self.sessions, self.pairing)
             server.publish_words(*self._words())
@@ -182,10 +189,13 @@ class Remote(QObject):
                 self.server = server
                 break
             server.stop()
-        self.problem = "; ".join(problems) if self.server is None else ""
+        # Said even when the remote runs: an address of the hall's network it could not
+        # listen on means phones there cannot reach it.
+        self.problem = "; ".join(problems)
         if self.server is not None and self.server.port != self.settings.port:
-            self.problem = (f"port {self.settings.port} is taken by another program: the "
-                            f"remote is on port {self.server.port}")
+            self.problem = "; ".join([f"port {self.settings.port} is taken by another "
+                                      f"program: the remote is on port {self.server.port}",
+                                      *problems])
         self._sent = None
         self._publish()
         self._thumbnail_timer.start()
@@ -227,8 +237,17 @@ class Remote(QObject):
         self.server.publish_thumbnail(bytes(data.data()))
 
     def _paired_changed(self, paired: tuple[Paired, ...]) -> None:
-        # Called with the server's lock held, on either thread: saved at once, so a restart
-        # keeps the phones paired and a revoked one stays revoked.
+        # Called with the server's lock held, on either thread: saved soon after on the GUI
+        # thread (and at stop), so a restart keeps the phones paired and a revoked one
+        # stays revoked.
+        self._unsaved = True
+        self._paired_to_save.emit()
+
+    def _save_paired(self) -> None:
+        if not self._unsaved:
+            return
+        self._unsaved = False  # cleared before reading: a change after it is saved again
+        paired = self.paired()
         self.settings = Settings(enabled=self.settings.enabled, port=self.settings.port,
                                  paired=paired)
         self._save()

@@ -10,6 +10,7 @@ import pytest
 from kiosk.core.remote import (
     CODE_LIFETIME,
     FIRST_LOCKOUT,
+    FORGIVE_AFTER,
     LONGEST_LOCKOUT,
     SESSION_LIFETIME,
     SETTINGS_FILE,
@@ -74,6 +75,30 @@ def test_wrong_codes_lock_one_sender_out_ever_longer_and_many_renew_every_code()
         for _ in range(TRIES_PER_SOURCE):
             last = pairing.redeem("000000", "10.0.0.9", far)
     assert last.retry_after == LONGEST_LOCKOUT.total_seconds()
+
+
+def test_an_address_quiet_for_an_hour_starts_again_from_a_clean_slate():
+    pairing = Pairing()
+    pairing.code(Kind.CONTROL, T0)
+    for at in (T0, T0 + FIRST_LOCKOUT):
+        for _ in range(TRIES_PER_SOURCE):
+            last = pairing.redeem("000000", "10.0.0.9", at)
+    assert last.retry_after == 2 * FIRST_LOCKOUT.total_seconds()
+    # An hour later a typo is a typo again, not a third, longer lockout.
+    quiet = T0 + FIRST_LOCKOUT + FORGIVE_AFTER
+    answers = [pairing.redeem("000000", "10.0.0.9", quiet) for _ in range(TRIES_PER_SOURCE)]
+    assert [a.reason for a in answers[:-1]] == ["wrong"] * (TRIES_PER_SOURCE - 1)
+    assert answers[0].tries_left == TRIES_PER_SOURCE - 1
+    assert answers[-1].retry_after == FIRST_LOCKOUT.total_seconds()
+
+
+def test_a_code_in_other_digits_is_a_wrong_code_not_an_error():
+    pairing = Pairing()
+    code = pairing.code(Kind.CONTROL, T0)
+    arabic = "".join(chr(0x660 + int(c)) for c in code)
+    answer = pairing.redeem(arabic, "10.0.0.9", T0)
+    assert isinstance(answer, Refused) and answer.reason == "wrong"
+    assert pairing.redeem(code, "10.0.0.9", T0) is Kind.CONTROL
 
 
 def test_sessions_keep_only_digests_and_check_the_kind(tmp_path):
