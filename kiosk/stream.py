@@ -90,6 +90,10 @@ class StreamController(QObject):
         self._on_backup = False
         self._probing = False
         self._resolving: str | None = None
+        # The try of the main stream beside the backup: what the player was given, and the
+        # address's resolution (its renewal is due from when it takes over).
+        self._probe_media: PlayableMedia | None = None
+        self._probe_resolution: Resolution | None = None
         self._down = QTimer(self)
         self._down.setSingleShot(True)
         self._probe = QTimer(self)
@@ -133,6 +137,8 @@ class StreamController(QObject):
             return
         self.main = config.event.stream or str(demo_clip())
         if self._on_backup:
+            if self._probing:
+                self._end_probe()  # a try of the old main address in flight is forgotten
             self._probe.start(1000)  # the new main address is tried beside the backup
             return
         self._timer.stop()
@@ -236,13 +242,21 @@ class StreamController(QObject):
                       Health.RECONNECTING)
             self._resolve(self.source)
 
-    def _on_player_switched(self) -> None:
+    def _on_player_switched(self, media: object) -> None:
         self._switching = False
-        if self._probing:
+        if self._probing and media == self._probe_media:
             # The main stream plays again: it has taken over from the backup.
             self._probing = self._on_backup = False
+            self._probe_media = None
             self.source, self.kind, self.demo = self.main, classify(self.main), False
             self._source_status = Words("the main stream is back")
+            self._timer.stop()  # the backup's renewal, if any; the main one's is due now
+            self.resolution, self._probe_resolution = self._probe_resolution, None
+            if self.resolution is not None:
+                now = self.wall()
+                when = refresh_at(self.resolution, now)
+                if when is not None:
+                    self._wait(when - now)
         self._set(self._source_status, Health.PLAYING)
 
     def _on_player_handover_failed(self, reason: str) -> None:
@@ -292,12 +306,14 @@ class StreamController(QObject):
         if resolution.url is None or resolution.status not in (Status.LIVE, Status.NOT_LIVE):
             self._probe_failed()
             return
+        self._probe_resolution = resolution
         self._probe_play(PlayableMedia(url=resolution.url, options=resolution.options,
                                        live=resolution.status is Status.LIVE, loop=False,
                                        title=resolution.title))
 
     def _probe_play(self, media: PlayableMedia) -> None:
         shown = self.player.shown_media()
+        self._probe_media = media
         self.player.play(media)
         if not self.player.switching() and shown is not None and self._probing:
             # It failed at once; the backup's source is the player's again.
@@ -305,11 +321,20 @@ class StreamController(QObject):
 
     def _probe_failed(self) -> None:
         """The main stream does not play yet: the backup stays; try again later."""
+        self._end_probe()
+        self._probe.start(self._probe_every())
+
+    def _end_probe(self) -> None:
+        """Forget a try of the main stream: the backup, on the TV, is what the player keeps."""
+        if self._resolving is not None and self._resolving != self.source:
+            # (The backup's own renewal, if it is being resolved, goes on.)
+            self.resolver.cancel()
+            self._resolving = None
         self._probing = False
+        self._probe_media = self._probe_resolution = None
         shown = self.player.shown_media()
         if shown is not None:
             self.player.play(shown)  # what plays is what the player keeps to
-        self._probe.start(self._probe_every())
 
     def _use(self, source: str, why: str | None) -> None:
         """Play ``source`` (the main stream or the backup) from a fresh start."""
@@ -318,6 +343,7 @@ class StreamController(QObject):
         self.resolver.cancel()
         self._resolving = None
         self._switching = self._probing = False
+        self._probe_media = self._probe_resolution = None
         self._on_backup = source != self.main
         self.source, self.kind, self.demo = source, classify(source), False
         self._waiting = False
@@ -356,6 +382,12 @@ class StreamController(QObject):
         while another stream plays on until the new one takes over, say that it is being
         switched to."""
         self._source_status = status
+        if self._probing and media != self._probe_media:
+            # The backup's own renewal replaces a try of the main stream in the player:
+            # that try is over, and made again later.
+            self._probing = False
+            self._probe_media = self._probe_resolution = None
+            self._probe.start(self._probe_every())
         if not self._still_playing():
             self._set(status, health)
             self.player.play(media)

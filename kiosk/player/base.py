@@ -34,7 +34,8 @@ class PlayerBase(QObject):
     - ``frame_ready()``: ``frame()`` has changed (a new picture, or None); hand it to the stage.
     - ``source_expired()``: fresh attempts keep failing: resolve the source again and call
       ``play`` with the result (the player keeps retrying the old one meanwhile).
-    - ``switched()``: a source given to ``play`` while another played has taken over.
+    - ``switched(PlayableMedia)``: a source given to ``play`` while another played is now
+      the one shown (a hand-over, or the next source taking the place of a failed one).
     - ``handover_failed(str)``: it failed before it could; the other one plays on (why).
     - ``audio_changed(str)``: no sound device (what to tell the host), or "" once sound is
       back.
@@ -44,7 +45,7 @@ class PlayerBase(QObject):
     stats_changed = Signal(object)
     frame_ready = Signal()
     source_expired = Signal()
-    switched = Signal()
+    switched = Signal(object)  # the PlayableMedia now shown
     handover_failed = Signal(str)
     audio_changed = Signal(object)  # Words, or ""
 

@@ -188,25 +188,27 @@ class _Attempt:
         self.started = 0.0
         self.vlc_playing = False  # libVLC said Playing
         self.aspect_since: float | None = None  # when its video output appeared
+        self.media: Any = None
+        self.event_manager: Any = None
+        self.attached: list[Any] = []
+        self._on_event: Any = _event_trampoline(events, ident)  # until the player is released
+        self._stats = vlc.MediaStats()  # reused: read on every tick
         self.player: Any = instance.media_player_new()
         if self.player is None:
             raise PlayerUnavailable("libVLC could not make a media player")
         player = self.player
-        player.video_set_key_input(False)
-        player.video_set_mouse_input(False)
-        # The lock and display prototypes are python-vlc's own (ctypes caches them); the
-        # format one is ours (see _set_format_callbacks). No unlock callback: NULL is
-        # allowed. All four are kept alive by ``frames`` until the player is released.
-        player.video_set_callbacks(frames.lock_cb, None, frames.display_cb, None)
-        _set_format_callbacks(player._as_parameter_, frames.format_cb, frames.cleanup_cb)
-        self.media: Any = None
-        # Not player.event_manager(): python-vlc memoizes it in a dict on the class, which
-        # would keep this player's wrapper and event manager for the life of the process.
-        self.event_manager: Any = vlc.libvlc_media_player_event_manager(player)
-        self._on_event: Any = _event_trampoline(events, ident)  # until the player is released
-        self.attached: list[Any] = []
-        self._stats = vlc.MediaStats()  # reused: read on every tick
-        try:
+        try:  # whatever fails from here on, the player is released
+            player.video_set_key_input(False)
+            player.video_set_mouse_input(False)
+            # The lock and display prototypes are python-vlc's own (ctypes caches them); the
+            # format one is ours (see _set_format_callbacks). No unlock callback: NULL is
+            # allowed. All four are kept alive by ``frames`` until the player is released.
+            player.video_set_callbacks(frames.lock_cb, None, frames.display_cb, None)
+            _set_format_callbacks(player._as_parameter_, frames.format_cb, frames.cleanup_cb)
+            # Not player.event_manager(): python-vlc memoizes it in a dict on the class,
+            # which would keep this player's wrapper and event manager for the life of the
+            # process.
+            self.event_manager = vlc.libvlc_media_player_event_manager(player)
             options = (*media.vlc_options(), *(() if sound else (":no-audio",)))
             self.media = instance.media_new(media.url, *options)
             if self.media is not None:
@@ -420,6 +422,9 @@ class VlcPlayer(PlayerBase):
         self._audio_next = 0.0
         self._audio_probe: _Attempt | None = None  # a pending attempt trying sound again
         self._audio_probe_base = 0
+        # A source asked for while another played, started afresh instead of beside it (the
+        # old one failed or restarted meanwhile): ``switched`` once its pictures are steady.
+        self._announce: PlayableMedia | None = None
 
         self._tick = QTimer(self)
         self._tick.setTimerType(Qt.TimerType.PreciseTimer)
@@ -488,6 +493,7 @@ class VlcPlayer(PlayerBase):
         if self._closed:
             return
         self._media = None
+        self._announce = None
         for timer in (self._retry, self._handover_retry, self._audio_retry):
             timer.stop()
         self._waiting = False
@@ -570,6 +576,10 @@ class VlcPlayer(PlayerBase):
         if media is None or self._closed:
             return
         now = self._clock()
+        pending, current = self._engine.pending, self._engine.current
+        if pending is not None and pending.source == media and (
+                current is None or current.source != media):
+            self._announce = media
         self._drop_pending("the current source starts again")
         self._end_attempt()
         try:
@@ -587,26 +597,29 @@ class VlcPlayer(PlayerBase):
         if not attempt.play():
             self._fail(now, "libVLC refused the media")
 
-    def _start_pending(self, media: PlayableMedia, *, sound: bool | None = None) -> None:
-        """Start ``media`` beside the current attempt, unheard, to take over once steady."""
+    def _start_pending(self, media: PlayableMedia, *, sound: bool | None = None,
+                       audio_probe: bool = False) -> None:
+        """Start ``media`` beside the current attempt, unheard, to take over once steady.
+        (A try of sound that cannot start is no failed hand-over: its caller tries later.)"""
         now = self._clock()
         self._drop_pending("another source was asked for")
         self._handover_retry.stop()
+        failed = (lambda reason: None) if audio_probe else self._handover_failed
         try:
             attempt = self._new_attempt(media, now, sound=sound)
         except Exception as exc:
             log.exception("could not start libVLC on %s", media.host)
-            self._handover_failed(f"libVLC could not start: {exc}")
+            failed(f"libVLC could not start: {exc}")
             return
         if attempt is None:
-            self._handover_failed("the previous players are still stopping")
+            failed("the previous players are still stopping")
             return
         self._engine.pending = attempt
         attempt.apply_audio(0, True)
         log.info("starting %s beside the current stream", media.host)
         if not attempt.play():
             self._drop_pending("libVLC refused the media")
-            self._handover_failed("libVLC refused the media")
+            failed("libVLC refused the media")
 
     def _take_over(self, now: float) -> None:
         """The pending attempt's pictures are steady: it becomes the current one."""
@@ -631,7 +644,7 @@ class VlcPlayer(PlayerBase):
         self.frame_ready.emit()  # its picture replaces the old one's in the same paint
         log.info("%s took over", pending.source.host)
         self._set_health(Health.PLAYING)
-        self.switched.emit()
+        self.switched.emit(pending.source)
 
     def _drop_pending(self, reason: str) -> None:
         pending = self._engine.pending
@@ -672,6 +685,8 @@ class VlcPlayer(PlayerBase):
             self._totals[i] += value
         shown = attempt.frames.image() is not None
         attempt.frames.drop()
+        with contextlib.suppress(Exception):
+            attempt.apply_audio(0, True)  # not heard while it stops
         self._engine.retire(attempt)
         if shown and announce:
             self.frame_ready.emit()
@@ -681,18 +696,33 @@ class VlcPlayer(PlayerBase):
         if attempt is None:
             return
         since = attempt.watchdog.last_frame_at
-        self._end_attempt()
-        if self._engine.pending is not None:
+        pending = self._engine.pending
+        if pending is not None:
             # The next source is already on its way: it takes the current one's place.
-            pending, self._engine.pending = self._engine.pending, None
+            if pending.watchdog.update(now, pending.displayed(),
+                                       pending.vlc_playing) is Health.PLAYING:
+                log.info("stream failed (%s); %s, already steady, takes over", reason,
+                         pending.source.host)
+                self._take_over(now)  # as a hand-over: no outage, no gap
+                return
+            self._engine.pending = None
             self._engine.current = pending
+            taken = pending.frames.take()  # its first pictures, if any, replace the old one
+            self._retire(attempt, announce=not taken)
+            if taken:
+                self.frame_ready.emit()
+            if pending is self._audio_probe:
+                self._audio_probe = None  # it plays with sound; a failure says so again
+                self._audio_retry.start(self._audio_retry_ms)
             self._recovery.failed(now, since if since is not None else attempt.started)
             self._reconnects += 1
             self._apply_audio()
             log.info("stream failed (%s); %s, already starting, takes over", reason,
                      pending.source.host)
             self._set_health(self._recovery.health(now) or Health.STARTING)
+            self.switched.emit(pending.source)
             return
+        self._end_attempt()
         self._schedule_retry(now, reason, since if since is not None else attempt.started)
 
     def _schedule_retry(self, now: float, reason: str, since: float) -> None:
@@ -833,7 +863,9 @@ class VlcPlayer(PlayerBase):
             self.audio_changed.emit(NO_SOUND)
             self._audio_retry.start(self._audio_retry_ms)
         if self._health is Health.PLAYING:
-            self._start_pending(current.source)  # silent, and seamless
+            # Silent, and seamless; of the source wanted now (a renewal or a try of the main
+            # stream on its way is not lost: it comes silent instead).
+            self._start_pending(self._media or current.source)
         else:
             self._start_attempt()  # not on the TV yet: start again, silent
 
@@ -845,8 +877,10 @@ class VlcPlayer(PlayerBase):
             self._audio_retry.start(self._audio_retry_ms)
             return
         self._audio_probe_base = self._engine.log.audio_failures()
-        self._start_pending(current.source, sound=True)
+        self._start_pending(current.source, sound=True, audio_probe=True)
         self._audio_probe = self._engine.pending
+        if self._audio_probe is None:  # could not even start: the next try in a minute
+            self._audio_retry.start(self._audio_retry_ms)
 
     def _watch(self, now: float, attempt: _Attempt) -> None:
         health = attempt.watchdog.update(now, attempt.displayed(), attempt.vlc_playing)
@@ -857,6 +891,10 @@ class VlcPlayer(PlayerBase):
                 self._recovery.succeeded()
                 self._apply_audio()
                 self._set_health(Health.PLAYING)
+            if self._announce is not None:
+                announce, self._announce = self._announce, None
+                if announce == attempt.source:
+                    self.switched.emit(announce)
         else:
             self._set_health(self._recovery.health(now) or Health.STARTING)
 

@@ -138,3 +138,30 @@ def test_the_host_is_told_once_in_the_kiosks_problems_and_it_clears(
         assert len(problems) == 1, problems
     finally:
         kiosk.request_quit()
+
+
+def test_a_renewal_on_its_way_when_the_device_goes_comes_silent_and_is_not_lost(
+        qtbot, alsa, make_vlc_player, hls, tmp_path):
+    """The TV switched off just as the address is renewed: the renewed address is the one
+    whose output finds no device. It takes over silent; the old address is not kept on
+    until it expires."""
+    alsa.write_text(HERE)
+    player = make_vlc_player(QSize(640, 360), audio_retry=60.0,
+                             vlc_args=["--aout=alsa", f"--alsa-audio-device={DEVICE}"])
+    said: list[str] = []
+    player.audio_changed.connect(said.append)
+    switched: list[str] = []
+    player.switched.connect(lambda media: switched.append(media.url))
+    old = PlayableMedia(url=hls.url, options=(), live=True, loop=False, title="live")
+    player.play(old)
+    qtbot.waitUntil(lambda: player.health() is Health.PLAYING, timeout=15_000)
+    assert said == []
+    alsa.write_text("")  # the TV is switched off: its device goes
+    renewed = PlayableMedia(url=hls.url + "?renewed=1", options=(), live=True, loop=False,
+                            title="live")
+    player.play(renewed)
+    assert player.switching()
+    qtbot.waitUntil(lambda: said == [NO_SOUND], timeout=15_000)
+    qtbot.waitUntil(lambda: player.shown_media() == renewed, timeout=20_000)
+    assert switched[-1] == renewed.url
+    assert not player._engine.current.sound and player.health() is Health.PLAYING

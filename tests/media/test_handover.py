@@ -151,6 +151,8 @@ def test_a_new_address_that_does_not_play_leaves_the_old_one_on_until_it_does(
 def test_the_current_stream_failing_during_a_hand_over_lets_the_new_one_take_its_place(
         qtbot, hls: HlsServer, red: HlsServer, make_vlc_player, tmp_path):
     hall = Hall(qtbot, make_vlc_player, tmp_path, hls.url)
+    switched: list[str] = []
+    hall.player.switched.connect(lambda media: switched.append(media.url))
     try:
         red.fault("hang")  # the new one is slow to come
         hall.edit(red.url)
@@ -162,8 +164,14 @@ def test_the_current_stream_failing_during_a_hand_over_lets_the_new_one_take_its
                         and hall.player.health() is Health.PLAYING, timeout=30_000)
         qtbot.waitUntil(lambda: hall.kiosk.view.scene == "live"
                         and colour(hall.kiosk.stage._video) == "red", timeout=10_000)
-        # Never black: a scene other than live is the slides, never a blank stage.
-        assert "black" not in [c for scene, c in hall.seen if scene == "live"]
+        # Never black or empty: a scene other than live is the slides, never a blank stage.
+        live = [c for scene, c in hall.seen if scene == "live"]
+        assert "black" not in live and "none" not in live, runs(live)
+        # The controller knows the new address is the one on the TV: no "switching to" left,
+        # and the next renewal is a renewal, not a switch that could stop the stream.
+        assert switched == [red.url]
+        assert "switching" not in hall.stream.status
+        assert not hall.stream._switching
     finally:
         hall.close()
 

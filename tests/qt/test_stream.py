@@ -257,3 +257,127 @@ def test_the_streams_state_reaches_the_host_in_the_kiosk_language(qtbot, config,
     finally:
         stream.stop()
         kiosk.request_quit()
+
+
+class HandOverPlayer(StandInPlayer):
+    """Plays like the real player as the controller sees it: a source asked for while one
+    plays is pending beside it until the test lets it take over (``switched``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown = None
+        self.pending = None
+
+    def play(self, media):
+        self._media = media
+        if self.shown is not None and self.health() is Health.PLAYING and media != self.shown:
+            self.pending = media
+            return
+        self.pending = None
+        self.shown = media
+        self._set_health(Health.PLAYING)
+
+    def stop(self):
+        super().stop()
+        self.shown = self.pending = None
+
+    def shown_media(self):
+        return self.shown
+
+    def switching(self):
+        return self.pending is not None
+
+    def take_over(self, media=None):
+        """The pending source's pictures are steady (or ``media`` took over instead)."""
+        media = media if media is not None else self.pending
+        self.shown, self.pending = media, None
+        self.switched.emit(media)
+
+
+MAIN = "https://www.youtube.com/watch?v=mainmainmai"
+BACKUP = "https://www.youtube.com/watch?v=backupbacku"
+
+
+def per_address_ytdlp(tmp_path: Path, fixture: str) -> tuple[Path, Path]:
+    """Like ``stand_in_ytdlp``, but each watch address gets addresses of its own (the
+    recorded ones, marked with the video's id), as two streams would."""
+    calls = tmp_path / "calls.txt"
+    program = tmp_path / "yt-dlp"
+    program.write_text(textwrap.dedent(f"""\
+        #!{sys.executable}
+        import json, sys
+        with open({str(calls)!r}, "a") as log:
+            log.write(" ".join(sys.argv[1:]) + "\\n")
+        video = sys.argv[-1].rsplit("=", 1)[-1]
+        info = json.load(open({str(FIXTURES / fixture)!r}, encoding="utf-8"))
+        for place in [info, *info.get("formats", [])]:
+            for key in ("url", "manifest_url"):
+                if key in place:
+                    place[key] += "&for=" + video
+        json.dump(info, sys.stdout)
+    """), encoding="utf-8")
+    program.chmod(program.stat().st_mode | stat.S_IEXEC)
+    return program, calls
+
+
+def on_the_backup(qtbot, config, tmp_path):
+    """A controller playing the backup (the main stream was down), trying the main one."""
+    info = json.loads((FIXTURES / "youtube_live_hls.json").read_text(encoding="utf-8"))
+    now = interpret(info, max_height=1080).expires_at - 5 * 3600
+    program, calls = per_address_ytdlp(tmp_path, "youtube_live_hls.json")
+    config = replace(config, event=replace(config.event, stream=MAIN),
+                     stream=replace(config.stream, backup=BACKUP, failover_after=5))
+    player = HandOverPlayer()
+    resolver = Resolver(ytdlp=str(program), timeout=20, attempts=1, rng=random.Random(1))
+    stream = StreamController(config, player, resolver, wall=lambda: now,
+                              rng=random.Random(2), probe_every=3600)
+    with qtbot.waitSignal(resolver.resolved, timeout=20000):
+        stream._use(BACKUP, None)
+    assert stream._on_backup and player.shown is not None
+    return stream, player, resolver, calls, config, now
+
+
+def test_the_main_stream_back_from_the_backup_is_the_one_only_its_own_switch_brings(
+        qtbot, config, tmp_path):
+    stream, player, resolver, _, _, now = on_the_backup(qtbot, config, tmp_path)
+    try:
+        backup_media = player.shown
+        with qtbot.waitSignal(resolver.resolved, timeout=20000):
+            stream._on_probe_timeout()  # time to try the main stream beside the backup
+        assert stream._probing and player.pending is not None
+        probe = player.pending
+        # Another source taking over meanwhile (a silent copy of the backup, its picture
+        # shape put right) is not the main stream coming back.
+        player.take_over(backup_media)
+        assert stream._on_backup and stream.source == BACKUP
+        player.take_over(probe)
+        assert not stream._on_backup and stream.source == MAIN
+        assert "main stream is back" in stream.status
+        # The main address's renewal is due before it expires, from its own resolution.
+        assert stream.resolution is not None and stream.resolution.url == probe.url
+        expected = stream.resolution.expires_at - 600 - now
+        assert stream._timer.isActive() and abs(stream._timer.interval() / 1000 - expected) < 2
+    finally:
+        stream.stop()
+
+
+def test_a_new_main_address_during_a_try_of_the_old_one_is_tried_instead(
+        qtbot, config, tmp_path):
+    stream, player, resolver, calls, config, _ = on_the_backup(qtbot, config, tmp_path)
+    try:
+        stream._on_probe_timeout()  # the old main address is being resolved
+        assert stream._probing and stream._resolving == MAIN
+        new_main = "https://www.youtube.com/watch?v=newmainaddr"
+        stream.set_config(replace(config, event=replace(config.event, stream=new_main)))
+        # The try of the old address is forgotten; the new one is tried in a second.
+        assert not stream._probing and stream._resolving is None
+        assert player.pending is None and stream._probe.isActive()
+        assert stream._probe.interval() == 1000
+        with qtbot.waitSignal(resolver.resolved, timeout=20000):
+            stream._probe.timeout.emit()
+        assert new_main in calls.read_text(encoding="utf-8").splitlines()[-1]
+        assert stream._probing and player.pending is not None
+        player.take_over()
+        assert stream.source == new_main and not stream._on_backup
+    finally:
+        stream.stop()
