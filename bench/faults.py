@@ -607,6 +607,21 @@ class Trial:
                               and r.get("health") == "playing", timeout=READY_TIMEOUT)
         return found is not None
 
+    def set_going(self, *, feed: bool = False) -> bool:
+        """Start the kiosk, wait for the stream to play (and with ``feed``, the feed's first
+        version in its cache), and have the volunteers press their keys; False (and said)
+        when the stream never played."""
+        self.start()
+        if not self.ready():
+            self.result.notes.append("the stream never played")
+            return False
+        if feed:
+            self.wait_for(lambda r: r.get("event") == "feed" and r.get("result") == "updated",
+                          timeout=20)
+            self.expected["feed"] = sha(feed_body(1))
+        self.volunteer()
+        return True
+
     # ------------------------------------------------------------------ the remote
 
     def act(self, action: str, *, expect: bool = True) -> bool:
@@ -852,11 +867,8 @@ class Case:
 
 def stream_fault(mode: str, hold: float, **options: Any) -> Callable[[Trial], None]:
     def run(t: Trial) -> None:
-        t.start()
-        if not t.ready():
-            t.result.notes.append("the stream never played")
+        if not t.set_going():
             return
-        t.volunteer()
         t.fault()
         t.hls.fault(mode, **options)
         t.hold(hold)
@@ -869,11 +881,8 @@ def stream_fault(mode: str, hold: float, **options: Any) -> Callable[[Trial], No
 
 def dns_failure(t: Trial) -> None:
     """The host edits the stream's address to a name that does not resolve, then back."""
-    t.start()
-    if not t.ready():
-        t.result.notes.append("the stream never played")
+    if not t.set_going():
         return
-    t.volunteer()
     good = t.config_text
     t.fault()
     t.write_config(stream=t.hls.url.replace("127.0.0.1", "stream.fault-bench.invalid"))
@@ -891,15 +900,8 @@ def dns_failure(t: Trial) -> None:
 
 def feed_fault(kind: str, hold: float) -> Callable[[Trial], None]:
     def run(t: Trial) -> None:
-        t.start()
-        if not t.ready():
-            t.result.notes.append("the stream never played")
+        if not t.set_going(feed=True):  # the first version cached before anything else
             return
-        # The first version cached before anything else.
-        t.wait_for(lambda r: r.get("event") == "feed" and r.get("result") == "updated",
-                   timeout=20)
-        t.expected["feed"] = sha(feed_body(1))
-        t.volunteer()
         t.fault()
         if kind == "down":
             t.feeds.stop_listening()
@@ -956,14 +958,8 @@ def disk_full(t: Trial) -> None:
         return
     try:
         t.state, t.cache = disk / "state", disk / "cache"
-        t.start()
-        if not t.ready():
-            t.result.notes.append("the stream never played")
+        if not t.set_going(feed=True):
             return
-        t.wait_for(lambda r: r.get("event") == "feed" and r.get("result") == "updated",
-                   timeout=20)
-        t.expected["feed"] = sha(feed_body(1))
-        t.volunteer()
         t.fault()
         filler = disk / "filler"
         with filler.open("wb") as out, contextlib.suppress(OSError):
@@ -1016,11 +1012,8 @@ def clock_jump(hours: int) -> Callable[[Trial], None]:
         faker = t.bench.clock_faker
         offset = t.folder / "wall-offset"
         t.extra_env = faker.env(offset)
-        t.start()
-        if not t.ready():
-            t.result.notes.append("the stream never played")
+        if not t.set_going():
             return
-        t.volunteer()
         t.fault()
         faker.set(offset, hours)
         expect = "break" if hours > 0 else "before"
@@ -1096,11 +1089,8 @@ def clock_then_restart(t: Trial) -> None:
 
 
 def config_deleted(t: Trial) -> None:
-    t.start()
-    if not t.ready():
-        t.result.notes.append("the stream never played")
+    if not t.set_going():
         return
-    t.volunteer()
     t.fault()
     t.config_path.unlink()
     t.hold(10)

@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "media"))
 
 from mediakit import HlsServer, demo_segments  # noqa: E402
+from soak import slope  # noqa: E402  (the soak's least-squares fit)
 
 TARGET_MB_PER_200 = 20.0
 FAULTS = ("404", "refuse", "freeze")
@@ -111,16 +112,6 @@ def measure(kinds: tuple[type, ...]) -> dict[str, float]:
                 counts[kind] += 1
     row.update({kind.__name__: n for kind, n in counts.items()})
     return row
-
-
-def slope(points: list[tuple[float, float]]) -> float | None:
-    """Least-squares slope of y over x."""
-    if len(points) < 3:
-        return None
-    mx = sum(x for x, _ in points) / len(points)
-    my = sum(y for _, y in points) / len(points)
-    sxx = sum((x - mx) ** 2 for x, _ in points)
-    return None if sxx == 0 else sum((x - mx) * (y - my) for x, y in points) / sxx
 
 
 # --------------------------------------------------------------------------- the run

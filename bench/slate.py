@@ -52,17 +52,6 @@ def memory(pid: int) -> tuple[float, float]:
     return fields.get("Rss", 0) / 1024, private / 1024
 
 
-def wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise SystemExit(f"bench/slate.py: not within {timeout:g} s: {what}")
-        time.sleep(0.02)
-
-
 def run(setup: str, restarts: int, folder: Path) -> list[dict[str, float]]:
     spec = SETUPS[setup]
     rows = []
