@@ -10,6 +10,7 @@ never overwritten.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -69,6 +70,7 @@ class EventEdit:
         self._zone = system_zone
         self.document = Document.read(path)
         self._on_disk = self.document.text
+        self._crlf = _uses_crlf(path)  # a file saved on Windows keeps its line ends
         self.known = self._errors(self.document)
         self.config = self._config(self.document)
         self._undo: list[str] = []
@@ -123,13 +125,19 @@ class EventEdit:
         return refused
 
     def reload(self) -> None:
-        """Read the file again (it was changed outside the editor); undo starts afresh."""
-        self.document = Document.read(self.path)
-        self._on_disk = self.document.text
-        self.known = self._errors(self.document)
-        self.config = self._config(self.document)
-        self._undo.clear()
+        """Read the file again (it was changed outside the editor); undo starts afresh.
+
+        Raises ConfigInvalid when the file is not a valid config now; the session then
+        keeps to what it had and writes nothing over the file until it is valid again.
+        """
+        self._undo.clear()  # what undo would write back predates the outside edit
         self._redo.clear()
+        document = Document.read(self.path)
+        config = self._config(document)
+        self.document, self.config = document, config
+        self._on_disk = document.text
+        self._crlf = _uses_crlf(self.path)
+        self.known = self._errors(document)
 
     # ------------------------------------------------------------------ inside
 
@@ -148,17 +156,30 @@ class EventEdit:
             if brought:
                 return Refusal(tuple(brought))
         try:
-            current = self.path.read_text(encoding="utf-8")
+            current: str | None = self.path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            current = "\0"  # not UTF-8 any more: changed outside the editor
         except OSError:
             current = None
         if current is not None and current != self._on_disk:
-            self.reload()
+            try:
+                self.reload()
+            except ConfigInvalid as exc:
+                first = exc.errors[0] if exc.errors else None
+                where = f" (line {first.line}: {first.message})" if first else ""
+                return Refusal((ConfigError(str(self.path), 1, 1, "",
+                                            "the file was changed outside the editor and is "
+                                            f"not a valid config now{where}; nothing was "
+                                            "written: put it right in the text editor, or "
+                                            "close this editor and open it again"),),
+                               conflict=True)
             return Refusal((ConfigError(str(self.path), 1, 1, "",
                                         "the file was changed outside the editor; it has "
                                         "been read again, so make the change once more"),),
                            conflict=True)
+        text = document.text.replace("\n", "\r\n") if self._crlf else document.text
         try:
-            atomic.write_text(self.path, document.text)
+            atomic.write_text(self.path, text)
         except OSError as exc:
             return Refusal((ConfigError(str(self.path), 1, 1, "",
                                         f"cannot be saved: {exc.strerror}"),))
@@ -176,6 +197,14 @@ class EventEdit:
         return document.check(system_zone=self._zone, lenient=True)
 
 
+def _uses_crlf(path: Path) -> bool:
+    try:
+        return b"\r\n" in path.read_bytes()
+    except OSError:
+        return False
+
+
 def _key(error: ConfigError) -> tuple[str, str]:
-    """An error by what and where in the config, not by line (a change moves lines)."""
-    return error.path, error.message
+    """An error by what and where in the config, not by line (a change moves lines) nor by
+    place in a list (a slide moved with its missing picture is the same problem)."""
+    return re.sub(r"\[\d+\]", "[]", error.path), error.message

@@ -6,6 +6,7 @@ it reads like one written by hand and the editor (or a text editor) can change i
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -93,11 +94,41 @@ def text_value(texts: Mapping[str, str]) -> str | dict[str, str]:
     return given
 
 
+def edited_text(existing: object, texts: Mapping[str, str], first: str) -> object:
+    """A config text after the languages in ``texts`` were edited (a blank one taken out):
+    every other language it had is kept. A plain text counts as the ``first`` language's and
+    stays plain while that is all there is."""
+    if isinstance(existing, Mapping):
+        result = {str(code): value for code, value in existing.items()}
+    elif existing is not None and str(existing).strip():
+        result = {first: str(existing)}
+    else:
+        result = {}
+    for code, text in texts.items():
+        if text.strip():
+            result[code] = text.strip()
+        else:
+            result.pop(code, None)
+    if not result:
+        return None
+    if not isinstance(existing, Mapping) and set(result) <= {first}:
+        return result[first]
+    return result
+
+
+def validate(path: Path, answers: Answers) -> Config:
+    """The config the answers would make at ``path``; raises ConfigInvalid. Writes nothing."""
+    return document(answers, name=str(path), base_dir=path.parent).check()
+
+
 def create(path: Path, answers: Answers) -> Config:
     """Write the new event to ``path`` (atomically) once it passes ``check``; returns its
-    config. Raises ConfigInvalid (nothing written) or OSError."""
+    config. Raises ConfigInvalid (nothing written), FileExistsError (an event is there:
+    never overwritten; set it aside first) or OSError."""
     doc = document(answers, name=str(path), base_dir=path.parent)
     config = doc.check()
+    if path.exists():
+        raise FileExistsError(errno.EEXIST, "an event is already there", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_text(path, doc.text)
     return config

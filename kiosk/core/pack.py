@@ -51,6 +51,10 @@ CHUNK = 1024 * 1024
 # Keys a pack never carries: a signed-in session is the organiser's own, and a program path
 # would make every venue run whatever it names.
 PRIVATE_KEYS = (("stream", "cookies"), ("stream", "yt_dlp"))
+# What a pack's stream addresses may be: the network's, never a file, a device or a screen
+# of the computer that opens it.
+PACK_STREAM_SCHEMES = frozenset({"http", "https", "rtmp", "rtmps", "rtsp", "rtsps", "srt",
+                                 "udp", "rtp", "mms", "mmsh"})
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                      *(f"LPT{i}" for i in range(1, 10))}
 _WINDOWS_FORBIDDEN = set('<>:"|?*')
@@ -537,10 +541,14 @@ def _load(folder: Path, pack_name: str) -> Config:
         if value is not None:
             raise _refuse(pack_name, CONFIG_NAME, f"which sets {dotted}; a pack never carries "
                                                   "a signed-in session or a program to run")
-    stream = config.event.stream
-    if stream is not None and "://" not in stream:
-        raise _refuse(pack_name, CONFIG_NAME, "whose event.stream is a video file on this "
-                                              "computer; a pack's stream must be an address")
+    for dotted, stream in (("event.stream", config.event.stream),
+                           ("stream.backup", config.stream.backup)):
+        scheme = stream.split("://", 1)[0].lower() if stream and "://" in stream else ""
+        if stream is not None and scheme not in PACK_STREAM_SCHEMES:
+            raise _refuse(pack_name, CONFIG_NAME, f"whose {dotted} is not a stream on the "
+                                                  "internet (a file, a device or the screen of "
+                                                  "this computer); a pack's stream must be an "
+                                                  "http(s) or streaming address")
     inside = folder.resolve()
     for key, picture in _pictures(config):
         if not picture.resolve().is_relative_to(inside):

@@ -147,7 +147,7 @@ def _is_value(cell: str) -> bool:
 def _parses(parse: Callable[[str], object], cell: str) -> bool:
     try:
         parse(cell)
-    except TypedError:
+    except ValueError:  # TypedError, or numbers no time or duration is made of
         return False
     return True
 
@@ -216,7 +216,7 @@ class _Traits:
 
 
 def _traits(cells: list[str]) -> _Traits:
-    numbers = [int(c) for c in cells if c.isdigit()]
+    numbers = [int(c) for c in cells if c.isascii() and c.isdigit() and len(c) < 10]
     counting = (len(cells) > 1 and len(numbers) == len(cells)
                 and numbers == list(range(numbers[0], numbers[0] + len(numbers))))
     return _Traits(cells, _mostly(parse_clock, cells), _mostly(parse_duration, cells),

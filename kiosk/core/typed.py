@@ -41,6 +41,10 @@ _UNITS: dict[str, int] = {
 }
 
 
+# Longer than this, what was typed is no time or duration (and is not read as numbers).
+LONGEST_TYPED = 40
+
+
 class TypedError(ValueError):
     """A typed value that is not understood; its text is a short sentence for the host."""
 
@@ -51,6 +55,8 @@ def parse_clock(text: str) -> time:
     shown = _shown(text)
     if not value:
         raise TypedError(f"no time given: {_CLOCK_EXAMPLE}")
+    if len(value) > LONGEST_TYPED:
+        raise TypedError(f'"{shown}" is not a time: {_CLOCK_EXAMPLE}')
     half = _HALF.fullmatch(value)
     body = half["body"] if half else value
     match = _CLOCK.fullmatch(body)
@@ -83,6 +89,8 @@ def parse_duration(text: str) -> timedelta:
     shown = _shown(text)
     if not value:
         raise TypedError(f"no duration given: {_DURATION_EXAMPLE}")
+    if len(value) > LONGEST_TYPED:  # (a cell of thousands of digits is no duration)
+        raise TypedError(f'"{shown}" is not a duration: {_DURATION_EXAMPLE}')
     if value[0] in "-−":  # ASCII hyphen-minus and the minus sign
         raise TypedError(f'"{shown}": a duration must be longer than zero')
     value = value.removeprefix("+").lstrip()

@@ -118,9 +118,12 @@ class Document:
                 return self
         elif key not in parent:
             return self
-        if len(parent) == 1 and isinstance(parent, CommentedMap) and len(path) > 1:
-            return self.without(path[:-1])  # a mapping left empty goes too
-        _remove(parent, key)
+        if len(parent) == 1 and len(path) > 1:
+            # A mapping or list left empty goes too (an empty list means what none does),
+            # and the lines after it stay where they were.
+            return self.without(path[:-1])
+        owner = (_walk(tree, path[:-2], create=False), path[-2]) if len(path) > 1 else None
+        _remove(parent, key, owner)
         return self._changed(tree)
 
     def with_inserted(self, path: KeyPath, index: int, value: Any) -> Document:
@@ -397,11 +400,14 @@ def _schema_order(path: KeyPath) -> tuple[str, ...]:
     return tuple(kind.fields) if isinstance(kind, Record) else ()
 
 
-def _remove(container: Any, key: Key) -> None:
-    """An entry removed; when it was the last, what followed it follows the new last one."""
-    last = (len(container) - 1) if isinstance(container, CommentedSeq) else \
-        next(reversed(container))
-    trailing = _take(_last_slot(container)) if key == last else ""
+def _remove(container: Any, key: Key, owner: tuple[Any, Key] | None = None) -> None:
+    """An entry removed; the whole lines after it (a comment over what follows) stay: after
+    the entry before it, or when it was the first, after the ``owner`` slot's line (the key
+    the container is the value of)."""
+    keys: list[Key] = list(range(len(container))) if isinstance(container, CommentedSeq) \
+        else list(container)
+    position = keys.index(key)
+    trailing = _take(_entry_slot(container, key))
     if isinstance(container, CommentedMap):
         container.ca.items.pop(key, None)
     del container[key]
@@ -411,7 +417,10 @@ def _remove(container: Any, key: Key) -> None:
         items = container.ca.items
         for index in sorted(i for i in items if isinstance(i, int) and i > key):
             items[index - 1] = items.pop(index)
-    _give(_last_slot(container), trailing)
+    if position > 0:
+        _give(_entry_slot(container, keys[position - 1]), trailing)
+    elif container:
+        _give(owner, trailing)
 
 
 def _last_slot(node: Any) -> tuple[Any, Key] | None:

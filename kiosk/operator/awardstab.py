@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.yamledit import KeyPath
 from kiosk.operator.editparts import (
+    edited_shown_text,
     plain_text,
 )
 from kiosk.operator.fields import Problem, hint
@@ -92,10 +93,14 @@ class AwardsTab(QWidget):
             return
         path, second = item.data(0, Qt.ItemDataRole.UserRole)
         value: Any
-        if column == 0:
-            key, value = "name", item.text(0).strip() or None
+        raw = self.editor.document.get(path)
+        raw = raw if isinstance(raw, dict) else {}
+        first = self.editor.languages[0]
+        value: Any
+        if column == 0:  # texts: the languages not shown here are kept
+            key, value = "name", edited_shown_text(raw.get("name"), item.text(0), first)
         elif column == 1 and second:
-            key, value = second, item.text(1).strip() or None
+            key, value = second, edited_shown_text(raw.get(second), item.text(1), first)
         elif column == 2:
             key = "announced"
             value = True if item.checkState(2) == Qt.CheckState.Checked else None

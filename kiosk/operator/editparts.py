@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.newevent import edited_text
+
 IMAGE_FILTER = "Pictures (*.png *.jpg *.jpeg *.gif *.webp *.bmp *.svg)"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg"}
 
@@ -33,6 +35,13 @@ def plain_text(value: Any) -> str:
     if isinstance(value, dict):
         return str(next(iter(value.values()), ""))
     return "" if value is None else str(value)
+
+
+def edited_shown_text(value: Any, text: str, first: str) -> Any:
+    """``value`` with the text ``plain_text`` shows replaced by ``text``; its other
+    languages kept (``first``: the hall's first language, for a plain text)."""
+    code = str(next(iter(value), first)) if isinstance(value, dict) and value else first
+    return edited_text(value, {code: text}, first)
 
 
 def language_text(value: Any, code: str, first: bool) -> str:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from kiosk.core import typed
 from kiosk.core.config import Config
 from kiosk.core.eventedit import EventEdit, Refusal
-from kiosk.core.newevent import text_value
+from kiosk.core.newevent import edited_text
 from kiosk.core.yamledit import Document, KeyPath
 from kiosk.operator.awardstab import AwardsTab
 from kiosk.operator.fields import (
@@ -273,8 +273,9 @@ class EventTab(QScrollArea):
                                  about=path)
 
     def _text(self, path: KeyPath, values: dict[str, str], field: Texts) -> None:
-        value = text_value(values)
-        self._set(path, value or None, field.refuse)
+        # The languages shown are set (a blank one taken out); any other the text has, kept.
+        value = edited_text(self.editor.document.get(path), values, self.editor.languages[0])
+        self._set(path, value, field.refuse)
 
     def _start(self) -> None:
         try:

@@ -119,8 +119,9 @@ class HostEvent(QObject):
             self.setup.resize(*WINDOW_SIZE)
             self.setup.created.connect(self._on_setup_created)
             self.setup.cancelled.connect(self._on_setup_cancelled)
-        if paths.host_event().exists() and not self._confirm_replace("a new event"):
-            return self.setup
+            # Asked when Create is clicked, so the current event stays until then (a Back,
+            # or a pack opened meanwhile, loses nothing).
+            self.setup.confirm_replace = lambda: self._confirm_replace("this new event")
         self.setup.show()
         self.setup.raise_()
         return self.setup
@@ -158,8 +159,14 @@ class HostEvent(QObject):
     def _on_setup_created(self, path: Path) -> None:
         assert self.setup is not None
         self.setup.hide()
+        self._forget_editor()  # it showed the event that was set aside
         self._take(path)
         self.edit()  # on to the running order, slides and the rest
+
+    def _forget_editor(self) -> None:
+        if self.editor is not None:
+            self.editor.close()
+            self.editor = None
 
     def _on_setup_cancelled(self) -> None:
         if self.setup is not None:
@@ -216,7 +223,7 @@ class HostEvent(QObject):
         except PackError as exc:
             QMessageBox.warning(self.panel, "The pack was not opened", str(exc))
             return False
-        self.editor = None
+        self._forget_editor()
         self._take(paths.host_event())
         return True
 

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core import sheet, typed
-from kiosk.core.newevent import text_value
+from kiosk.core.newevent import edited_text
 from kiosk.core.programme import Kind
 from kiosk.core.yamledit import Document, KeyPath
 from kiosk.operator.editparts import (
+    edited_shown_text,
     language_text,
     plain_text,
 )
@@ -144,13 +145,14 @@ class ProgrammeTab(QWidget):
                     raise ValueError(f'"{text}" is not a kind: use {", ".join(KINDS)}')
                 value = text or None
             elif key == "title":
+                # This column's language; the others, shown or not, are kept.
                 raw = self.editor.document.get(("programme", r, "title"))
-                texts = {c2: language_text(raw, c2, c2 == self.editor.languages[0])
-                         for c2 in self.editor.languages}
-                texts[code or self.editor.languages[0]] = text
-                value = text_value(texts) or None
+                first = self.editor.languages[0]
+                value = edited_text(raw, {code or first: text}, first)
             else:
-                value = text or None
+                raw = self.editor.document.get(("programme", r, key))
+                value = edited_shown_text(raw, text, self.editor.languages[0]) \
+                    if isinstance(raw, dict) else (text or None)
         except ValueError as exc:
             self._mark(item, str(exc))
             return

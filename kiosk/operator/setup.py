@@ -8,6 +8,7 @@ for the host (their config folder) and shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 from kiosk.core import paths, typed, zones
 from kiosk.core.errors import ConfigInvalid
 from kiosk.core.i18n import KNOWN
-from kiosk.core.newevent import Answers, create
+from kiosk.core.newevent import Answers, create, validate
 from kiosk.operator.fields import (
     FORM_STYLE,
     Field,
@@ -96,6 +97,9 @@ class SetupForm(QScrollArea):
         self.setWidgetResizable(True)
         self.setWindowTitle("watchparty-kiosk — set up my event")
         self.target = target or paths.host_event()
+        # Asked at Create when an event is already there: may it be set aside (True) or is
+        # it kept (False)? Nothing is moved before the new event is known to be valid.
+        self.confirm_replace: Callable[[], bool] = lambda: False
         self.language = language if language in KNOWN else "en"
         self.clicks = 0  # committed fields and pressed buttons, for the setup's figures
         self.filled: set[str] = set()
@@ -280,9 +284,21 @@ class SetupForm(QScrollArea):
             self.title.refuse("The event needs a title: the hall sees it on the countdown.")
             return
         try:
+            validate(self.target, answers)
+        except ConfigInvalid as exc:
+            self._show_errors(exc)
+            return
+        if self.target.exists() and not self.confirm_replace():
+            self.problem.say("Not created: your current event is kept as it is.")
+            return
+        try:
             create(self.target, answers)
         except ConfigInvalid as exc:
             self._show_errors(exc)
+            return
+        except FileExistsError:
+            self.problem.say(f"Not created: there is an event in {self.target} already, and "
+                             "it was not replaced.")
             return
         except OSError as exc:
             self.problem.say(f"Cannot save in {self.target.parent}: {exc.strerror}")

@@ -27,6 +27,7 @@ from kiosk.operator.editparts import (
     IMAGE_FILTER,
     IMAGE_SUFFIXES,
     copy_into_event,
+    edited_shown_text,
     plain_text,
 )
 from kiosk.operator.fields import Field, Problem, hint
@@ -161,11 +162,14 @@ class SlidesTab(QWidget):
             field.setEnabled(index >= 0)
 
     def _field(self, key: str, text: str, field: Field | None = None) -> None:
-        index, _raw = self._raw()
+        index, raw = self._raw()
         if index < 0:
             return
         path: KeyPath = ("slides", index, key)
-        if self.editor.apply(lambda d: d.with_value(path, text.strip() or None),
+        value: Any = text.strip() or None
+        if key != "duration":  # a text: the languages not shown here are kept
+            value = edited_shown_text(raw.get(key), text, self.editor.languages[0])
+        if self.editor.apply(lambda d: d.with_value(path, value),
                              refuse=(field or self.title).refuse, about=path):
             self.load()
 

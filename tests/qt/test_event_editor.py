@@ -306,3 +306,39 @@ def test_a_column_the_kiosk_has_no_place_for_is_left_out_and_the_host_told(qtbot
     config = config_module.load(hand_written)
     assert [i.title for i in config.programme.items][-1] == "Discussion"
     assert "left out" in editor.programme_tab.problem.text()
+
+
+MANY_LANGUAGES = HAND_WRITTEN.replace(
+    "    title: Solidarity evening      # what the countdown says",
+    "    title: {en: Solidarity evening, be: Вечар салідарнасці, de: Solidaritätsabend}").replace(
+    "  speaker: A guest", "  speaker: {en: A guest, be: Госць}").replace(
+    "- text: Welcome!", "- text: {en: Welcome!, be: Вітаем!}\n  title: {en: Hello, de: Hallo}")
+
+
+def test_a_text_in_languages_the_editor_does_not_show_keeps_them(qtbot, hand_written):
+    hand_written.write_text(MANY_LANGUAGES, encoding="utf-8")
+    editor = EventEditor(hand_written)
+    qtbot.addWidget(editor)
+    editor.resize(1280, 800)
+    editor.show()
+    assert editor.languages[0] == "en"
+    type_into(qtbot, editor.event_tab.title.fields["en"], "Solidarity night")
+    editor.programme_tab.table.item(1, 5).setText("Sviatlana")  # speaker, shown in one language
+    slides = editor.slides_tab
+    slides.list.setCurrentRow(0)
+    type_into(qtbot, slides.title, "Good evening")
+    type_into(qtbot, slides.body, "Welcome, friends!")
+    config_module.load(hand_written)  # the file is a valid config
+    raw = editor.document
+    assert raw.get(("event", "title")) == {"en": "Solidarity night",
+                                           "be": "Вечар салідарнасці",
+                                           "de": "Solidaritätsabend"}
+    assert raw.get(("programme", 1, "speaker")) == {"en": "Sviatlana", "be": "Госць"}
+    assert raw.get(("slides", 0, "text")) == {"en": "Welcome, friends!", "be": "Вітаем!"}
+    assert raw.get(("slides", 0, "title")) == {"en": "Good evening", "de": "Hallo"}
+    # Emptying the one language shown takes that language out, never the others.
+    slides.title.edit.setFocus()
+    slides.title.edit.selectAll()
+    qtbot.keyClick(slides.title.edit, Qt.Key.Key_Delete)
+    qtbot.keyClick(slides.title.edit, Qt.Key.Key_Return)
+    assert editor.document.get(("slides", 0, "title")) == {"de": "Hallo"}

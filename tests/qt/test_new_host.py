@@ -143,3 +143,61 @@ def test_a_pack_opened_while_the_built_in_event_runs_is_taken_up_at_once(qtbot, 
     assert host.following == paths.host_event()
     assert not kiosk.rehearsal and kiosk.view.scene is Scene.COUNTDOWN
     kiosk.request_quit()
+
+
+def _fill(qtbot, form, title: str) -> None:
+    type_into(qtbot, form.title.fields["en"], title)
+    day = date.today() + timedelta(days=20)
+    form.day.setDate(QDate(day.year, day.month, day.day))
+    type_into(qtbot, form.start, "19:00")
+    type_into(qtbot, form.end, "22:00")
+
+
+def test_a_second_setup_replaces_the_event_only_when_create_is_clicked_and_agreed(
+        qtbot, tmp_path, monkeypatch):
+    from kiosk.operator import hostevent
+
+    builtin = config_module.load(paths.builtin_config())
+    kiosk = Kiosk(builtin, RehearsalClock(builtin.event.start, 1.0), rehearsal=True,
+                  event_log=EventLog(None), state_dir=tmp_path / "state")
+    qtbot.addWidget(kiosk.stage)
+    operator = OperatorController(kiosk)
+    qtbot.addWidget(operator.window)
+    host = HostEvent(operator.panel, following=None,
+                     adopt=lambda path: adopt_event(kiosk, path))
+    form = host.start_setup()
+    _fill(qtbot, form, "First evening")
+    qtbot.mouseClick(form.create_button, Qt.MouseButton.LeftButton)
+    first_editor = host.editor
+    assert first_editor is not None
+    event = paths.host_event()
+    first = event.read_text(encoding="utf-8")
+    asked: list[str] = []
+    answer = [hostevent.QMessageBox.StandardButton.No]
+
+    def question(_parent, _title, text, *args):
+        asked.append(text)
+        return answer[0]
+
+    monkeypatch.setattr(hostevent.QMessageBox, "question", question)
+    # "New event…", then Back: nothing is asked, nothing moves.
+    form = host.start_setup()
+    qtbot.mouseClick(form.back, Qt.MouseButton.LeftButton)
+    assert asked == [] and event.read_text(encoding="utf-8") == first
+    assert not paths.replaced_events_dir().exists()
+    # Create, and the host says No: the current event stays as it is.
+    form = host.start_setup()
+    _fill(qtbot, form, "Second evening")
+    qtbot.mouseClick(form.create_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1 and event.read_text(encoding="utf-8") == first
+    assert "kept as it is" in form.problem.text()
+    # Create, and Yes: the old one is set aside whole, the new one is shown and edited.
+    answer[0] = hostevent.QMessageBox.StandardButton.Yes
+    qtbot.mouseClick(form.create_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 2
+    assert config_module.load(event).event.title == "Second evening"
+    kept = list(paths.replaced_events_dir().glob("*/event.yaml"))
+    assert [p.read_text(encoding="utf-8") for p in kept] == [first]
+    assert host.editor is not None and host.editor is not first_editor
+    assert host.editor.event_tab.title.fields["en"].text() == "Second evening"
+    kiosk.request_quit()

@@ -341,6 +341,20 @@ def _sets(line: str) -> Callable[[Path], Path]:
                                   event=GOOD_EVENT.replace("slides:", line + "\nslides:"))
 
 
+def _streams(line: str) -> Callable[[Path], Path]:
+    """The event's stream set to ``line``'s address."""
+    return lambda path: write_zip(path, [("media/a.png", PICTURE)],
+                                  event=GOOD_EVENT.replace("  end: '21:00'\n",
+                                                           f"  end: '21:00'\n  {line}\n"))
+
+
+def _local_backup(path: Path) -> Path:
+    """A backup stream that is a file of the computer opening the pack."""
+    private = path.parent / "private.mp4"
+    private.write_bytes(b"\x00" * 64)
+    return _sets(f"stream:\n  backup: {private.as_posix()}")(path)
+
+
 def _outside_picture(path: Path) -> Path:
     outside = path.parent / "private.png"
     outside.write_bytes(PICTURE)
@@ -394,6 +408,11 @@ HOSTILE = {
                "sets stream.yt_dlp; a pack never carries"),
     "cookies": (_sets("stream:\n  cookies: media/a.png"), "event.yaml",
                 "sets stream.cookies"),
+    "a file as the stream": (_streams("stream: file:///etc/passwd"), "event.yaml",
+                             "whose event.stream is not a stream on the internet"),
+    "the screen as the stream": (_streams("stream: screen://"), "event.yaml",
+                                 "whose event.stream is not a stream on the internet"),
+    "a file as the backup": (_local_backup, "event.yaml", "whose stream.backup is not a stream"),
     "picture outside": (_outside_picture, "event.yaml",
                         "slides[1].image names"),
 }
@@ -437,6 +456,9 @@ def test_the_message_for_a_name_outside_its_folder(tmp_path: Path) -> None:
     assert str(caught.value) == ('the pack "x.wpk" holds "../evil.txt", a name that points '
                                  "outside its folder; nothing was opened")
     assert not (tmp_path.parent / "evil.txt").exists()
+    # Nor next to the event, where "../" from the event's folder would land.
+    assert not (paths.host_event_dir().parent / "evil.txt").exists()
+    assert not paths.host_event_dir().exists()
 
 
 def test_a_lying_header_with_a_forged_checksum_gets_no_more_than_it_declared(

@@ -343,3 +343,10 @@ def test_sheet_problem_text() -> None:
 
 def test_the_known_columns_are_the_feeds_and_an_end() -> None:
     assert SHEET_COLUMNS == ("start", "duration", "title", "kind", "speaker", "subtitle", "end")
+
+
+@pytest.mark.parametrize("garbage", ["1\n2\n²", "9" * 5000, "Opening\t18:00\t" + "7" * 5000,
+                                     "³\t½\t٣", "\t\t\n\t\n"])
+def test_whatever_is_pasted_gives_rows_or_problems_never_an_error(garbage: str) -> None:
+    parsed = parse_rows(garbage)  # a slot that raised would leave the host's paste undone
+    assert isinstance(parsed.rows, tuple) and isinstance(parsed.problems, tuple)

@@ -168,11 +168,10 @@ def test_an_invalid_change_is_refused_with_checks_message_and_nothing_is_written
     refused = session.change(lambda d: d.with_value(("programme", 1, "start"), "18:05"))
     assert refused is not None
     assert "before programme[0] ('Opening') ends" in refused.about(("programme", 1, "start"))
-    try:
+    with pytest.raises(ConfigInvalid) as caught:  # the very words check prints
         config_module.loads(session.document.with_value(
             ("programme", 1, "start"), "18:05").text, str(path), base_dir=tmp_path)
-    except ConfigInvalid as exc:  # the very words check prints
-        assert refused.errors == exc.errors
+    assert refused.errors == caught.value.errors
     assert path.read_bytes() == before
     assert not session.can_undo
 
@@ -209,3 +208,84 @@ def test_a_problem_the_file_already_had_does_not_block_other_changes(tmp_path):
     assert session.change(lambda d: d.with_value(("event", "end"), "22:00")) is None
     refused = session.change(lambda d: d.with_value(("event", "timezone"), "Europe/Warsa"))
     assert refused is not None and "Europe/Warsaw" in refused.message
+
+
+def test_an_outside_edit_that_leaves_the_file_invalid_is_neither_overwritten_nor_undone(
+        tmp_path):
+    path = write(tmp_path)
+    session = EventEdit(path)
+    assert session.change(lambda d: d.with_value(("event", "end"), "22:30")) is None
+    assert session.can_undo
+    # Meanwhile, in a text editor: a note and a mistake.
+    by_hand = path.read_text(encoding="utf-8").replace(
+        '"22:30"', '"25:00"  # projector off at 23').replace("A guest", "Pavel")
+    path.write_text(by_hand, encoding="utf-8")
+    refused = session.change(lambda d: d.with_value(("programme", 0, "title"), "Welcome"))
+    assert refused is not None and refused.conflict
+    assert "not a valid config now" in refused.message and "nothing was written" in \
+        refused.message
+    assert not session.can_undo, "undo would write back what came before the outside edit"
+    assert session.undo() is None
+    assert path.read_text(encoding="utf-8") == by_hand
+    # Still invalid: still refused, still not written.
+    assert session.change(lambda d: d.with_value(("event", "end"), "23:00")).conflict
+    assert path.read_text(encoding="utf-8") == by_hand
+    # Put right in the text editor: the editor takes it up and goes on from there.
+    path.write_text(by_hand.replace('"25:00"', '"23:00"'), encoding="utf-8")
+    assert session.change(lambda d: d.with_value(("event", "end"), "23:30")).conflict
+    assert session.change(lambda d: d.with_value(("event", "end"), "23:30")) is None
+    text = path.read_text(encoding="utf-8")
+    assert "Pavel" in text and "# projector off at 23" in text
+
+
+def test_an_outside_edit_in_another_encoding_is_refused_not_raised(tmp_path):
+    path = write(tmp_path)
+    session = EventEdit(path)
+    path.write_bytes(HAND_WRITTEN.replace("Вечар", "Vecar").encode("utf-8")
+                     .replace(b"A guest", b"J\xfcrgen"))
+    refused = session.change(lambda d: d.with_value(("event", "end"), "22:30"))
+    assert refused is not None and refused.conflict and "UTF-8" in refused.message
+    assert b"J\xfcrgen" in path.read_bytes()
+
+
+def test_a_file_saved_with_windows_line_ends_keeps_them(tmp_path):
+    path = tmp_path / "hall.yaml"
+    path.write_bytes(HAND_WRITTEN.replace("\n", "\r\n").encode("utf-8"))
+    session = EventEdit(path)
+    assert session.change(lambda d: d.with_value(("event", "end"), "22:30")) is None
+    data = path.read_bytes()
+    assert b'"22:30"' in data and data.count(b"\r\n") == data.count(b"\n")
+    assert data.replace(b"\r\n", b"\n").decode("utf-8") == session.document.text
+
+
+def test_a_slide_whose_picture_was_already_missing_can_still_be_moved_and_removed(tmp_path):
+    path = write(tmp_path, HAND_WRITTEN.replace("- text: Welcome!",
+                                                "- image: gone.png\n- text: Welcome!"))
+    session = EventEdit(path)
+    assert session.known and "gone.png" in str(session.known[0])
+    assert session.change(lambda d: d.with_moved(("slides",), 0, 1)) is None
+    assert session.change(lambda d: d.with_inserted(("slides",), 0, {"text": "Hi"})) is None
+    assert session.document.get(("slides", 2, "image")) == "gone.png"
+    assert session.change(lambda d: d.without(("slides", 2))) is None
+
+
+def test_removing_the_only_item_of_a_list_keeps_the_next_sections_comment():
+    text = HAND_WRITTEN + "# ---- awards after the slides ----\nawards:\n- name: Prize\n"
+    doc = Document(text, name="hall.yaml")
+    new = doc.without(("slides", 0))
+    assert "# ---- awards after the slides ----" in new.text
+    assert "Welcome!" not in new.text and new.get(("awards", 0, "name")) == "Prize"
+    assert new.check().slides == ()
+    # And a whole section in the middle of the file: the comment over the next one stays.
+    new = doc.without(("programme",))
+    assert "# trailing words about slides" in new.text and "Keynote" not in new.text
+
+
+def test_removing_an_entry_in_the_middle_keeps_the_comment_over_the_next_one():
+    text = HAND_WRITTEN.replace("- title: Keynote", "# the guest's slot\n- title: Keynote")
+    text = text.replace("  duration: 15m\n", "  duration: 15m\n- title: Coffee\n  duration: 5m\n")
+    doc = Document(text, name="hall.yaml")
+    assert doc.get(("programme", 1, "title")) == "Coffee"
+    new = doc.without(("programme", 1))
+    assert "# the guest's slot" in new.text and "Coffee" not in new.text
+    assert new.text.index("# the guest's slot") < new.text.index("Keynote")
