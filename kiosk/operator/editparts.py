@@ -13,6 +13,14 @@ IMAGE_FILTER = "Pictures (*.png *.jpg *.jpeg *.gif *.webp *.bmp *.svg)"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg"}
 
 
+def is_picture(path: Path) -> bool:
+    """Whether ``path`` is a picture the stage can draw: its kind by name, and its content
+    read by Qt as that (an empty or broken file, or a renamed document, is not)."""
+    from PySide6.QtGui import QImageReader
+
+    return path.suffix.lower() in IMAGE_SUFFIXES and QImageReader(str(path)).canRead()
+
+
 def copy_into_event(source: Path, event_dir: Path) -> str:
     """Copy a picture into the event's ``media`` folder (a stick gets unplugged); returns
     the path to write in the config, relative to it. The same picture twice is one file."""

@@ -260,8 +260,8 @@ class EventTab(QScrollArea):
         self.day.blockSignals(True)
         self.day.setDate(QDate(start.year, start.month, start.day))
         self.day.blockSignals(False)
-        self.start.set_text(f"{start:%H:%M}")
-        self.end.set_text(f"{end:%H:%M}")
+        self.start.set_text(typed.format_clock(start.time()))
+        self.end.set_text(typed.format_clock(end.time()))
         self.stream.set_text(str(doc.get(("event", "stream")) or ""))
         self.backup.set_text(str(doc.get(("stream", "backup")) or ""))
         self.feed.set_text(str(doc.get(("feeds", 0, "url")) or ""))
@@ -285,7 +285,8 @@ class EventTab(QScrollArea):
             return
         self.start.set_text(typed.format_clock(start))
         day = self.day.date()
-        value = f"{day.year():04d}-{day.month():02d}-{day.day():02d} {start:%H:%M}"
+        value = f"{day.year():04d}-{day.month():02d}-{day.day():02d} " \
+            f"{typed.format_clock(start)}"
         self._set(("event", "start"), value, self.when_problem.say)
 
     def _on_end_committed(self, text: str) -> None:
@@ -295,7 +296,7 @@ class EventTab(QScrollArea):
             self.end.refuse(str(exc))
             return
         self.end.set_text(typed.format_clock(end))
-        self._set(("event", "end"), f"{end:%H:%M}", self.when_problem.say)
+        self._set(("event", "end"), typed.format_clock(end), self.when_problem.say)
 
     def _on_feed_committed(self, text: str) -> None:
         url = text.strip()

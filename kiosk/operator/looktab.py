@@ -21,6 +21,7 @@ from kiosk.core.yamledit import KeyPath
 from kiosk.operator.editparts import (
     IMAGE_FILTER,
     copy_into_event,
+    is_picture,
 )
 from kiosk.operator.fields import Field, Problem, row
 
@@ -108,6 +109,10 @@ class LookTab(QScrollArea):
         name, _ = QFileDialog.getOpenFileName(self, "Choose a picture", str(Path.home()),
                                               IMAGE_FILTER)
         if name:
+            if not is_picture(Path(name)):
+                self.problem.say(f"Not a picture the kiosk shows: {Path(name).name} "
+                                 "(use PNG, JPEG, GIF, WebP, BMP or SVG)")
+                return
             try:
                 written = copy_into_event(Path(name), self.editor.path.parent)
             except OSError as exc:

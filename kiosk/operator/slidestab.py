@@ -25,9 +25,9 @@ from kiosk.core.programme import Kind
 from kiosk.core.yamledit import Document, KeyPath
 from kiosk.operator.editparts import (
     IMAGE_FILTER,
-    IMAGE_SUFFIXES,
     copy_into_event,
     edited_shown_text,
+    is_picture,
     plain_text,
 )
 from kiosk.operator.fields import Field, Problem, hint
@@ -207,7 +207,7 @@ class SlidesTab(QWidget):
 
     def add_pictures(self, files: list[Path]) -> bool:
         """Picture files become image slides after the selected one (copied in first)."""
-        pictures = [f for f in files if f.suffix.lower() in IMAGE_SUFFIXES]
+        pictures = [f for f in files if is_picture(f)]
         refused = [f.name for f in files if f not in pictures]
         if refused:
             self.problem.say(f"Not a picture the kiosk shows: {', '.join(refused)} "

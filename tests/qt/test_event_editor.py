@@ -342,3 +342,31 @@ def test_a_text_in_languages_the_editor_does_not_show_keeps_them(qtbot, hand_wri
     qtbot.keyClick(slides.title.edit, Qt.Key.Key_Delete)
     qtbot.keyClick(slides.title.edit, Qt.Key.Key_Return)
     assert editor.document.get(("slides", 0, "title")) == {"de": "Hallo"}
+
+
+def test_a_start_typed_with_seconds_is_saved_with_them(qtbot, editor, hand_written):
+    type_into(qtbot, editor.event_tab.start, "17:59:30")  # half a minute before the opening
+    assert editor.event_tab.start.text() == "17:59:30"
+    assert config_module.load(hand_written).event.start.second == 30
+    type_into(qtbot, editor.event_tab.end, "21:30:15")
+    assert editor.event_tab.end.text() == "21:30:15"
+    assert config_module.load(hand_written).event.end.second == 15
+
+
+def test_a_file_that_is_not_really_a_picture_is_refused_and_nothing_is_copied(
+        qtbot, editor, hand_written, tmp_path):
+    stick = tmp_path / "usb-stick"
+    stick.mkdir()
+    empty = stick / "empty.png"
+    empty.write_bytes(b"")
+    renamed = stick / "programme.jpg"
+    renamed.write_bytes(b"%PDF-1.4 not a picture at all\n")
+    good = make_picture(stick / "poster.png", "#2a7ab0")
+    before = hand_written.read_text(encoding="utf-8")
+    assert not editor.slides_tab.add_pictures([empty, renamed])
+    assert "empty.png" in editor.slides_tab.problem.text()
+    assert "programme.jpg" in editor.slides_tab.problem.text()
+    assert hand_written.read_text(encoding="utf-8") == before
+    assert not (hand_written.parent / "media").exists()
+    assert editor.slides_tab.add_pictures([good])
+    assert [s.kind for s in config_module.load(hand_written).slides] == ["text", "image"]
