@@ -180,7 +180,7 @@ def hang_table(folder: Path) -> None:
     app = QApplication.instance() or QApplication([])
     segments = tuple(hls_segments(folder / "live", "640x360", 6))
     print(f"\n{'run':<4} {'hang -> not PLAYING':>20} {'server back -> PLAYING':>23}  "
-          "(default settings: stall_after 3 s, backoff 1-30 s)")
+          "(default settings: stall_after 3 s, retries after 1-5 s)")
     stalls, backs = [], []
     for run in range(1, HANG_RUNS + 1):
         stall, back = hang_once(app, segments)

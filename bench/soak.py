@@ -1077,7 +1077,7 @@ def report_details(run: Run, driver: dict[str, Any], local: Callable[[str], str]
 
     health = [(when(e), e["health"]) for e in run.events if e.get("event") == "health"]
     print(f"\nStream drops: {len(run.drops)} (the player's defaults: a stall after 3 s, "
-          "retries after 1-30 s)")
+          "retries after 1-5 s, the address asked for again at most every 30 s)")
     noticed_count = back_count = 0
     listed = len(run.drops) <= DROPS_LISTED
     if listed:

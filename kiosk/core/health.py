@@ -167,20 +167,25 @@ class Recovery:
 
     Each failure waits a backoff delay, then tries again with a fresh media. Every
     ``fresh_retries`` failures of one source, the source is declared expired so its owner
-    can resolve it again (a new ``begin`` resets that count). An outage that has lasted
-    ``offline_after`` seconds is OFFLINE rather than RECONNECTING; retrying never stops.
+    can resolve it again (a new ``begin`` resets that count), but not again within
+    ``expire_every`` seconds of the last time: retries may be quick and cheap, asking
+    YouTube again is neither. An outage that has lasted ``offline_after`` seconds is OFFLINE
+    rather than RECONNECTING; retrying never stops.
     """
 
     def __init__(self, backoff: Backoff | None = None, *, fresh_retries: int = 2,
-                 offline_after: float = 60.0) -> None:
-        if fresh_retries < 1 or offline_after <= 0:
-            raise ValueError("fresh_retries must be at least 1 and offline_after positive")
+                 offline_after: float = 60.0, expire_every: float = 0.0) -> None:
+        if fresh_retries < 1 or offline_after <= 0 or expire_every < 0:
+            raise ValueError("fresh_retries must be at least 1, offline_after positive and "
+                             "expire_every not negative")
         self.backoff = backoff if backoff is not None else Backoff()
         self.fresh_retries = fresh_retries
         self.offline_after = offline_after
+        self.expire_every = expire_every
         self._outage_since: float | None = None
         self._failures = 0
         self._source_failures = 0
+        self._expired_at: float | None = None
 
     @property
     def in_outage(self) -> bool:
@@ -203,7 +208,11 @@ class Recovery:
             self._outage_since = min(now, since) if since is not None else now
         self._failures += 1
         self._source_failures += 1
-        expired = self._source_failures % self.fresh_retries == 0
+        expired = (self._source_failures >= self.fresh_retries
+                   and (self._expired_at is None or now - self._expired_at >= self.expire_every))
+        if expired:
+            self._expired_at = now
+            self._source_failures = 0
         return Retry(self.backoff.next_delay(), expired, self._failures)
 
     def succeeded(self) -> None:
@@ -211,6 +220,7 @@ class Recovery:
         self._outage_since = None
         self._failures = 0
         self._source_failures = 0
+        self._expired_at = None
         self.backoff.reset()
 
     def health(self, now: float) -> Health | None:

@@ -53,6 +53,11 @@ EVENTS = {
     "stopped": vlc.EventType.MediaPlayerStopped,
 }
 TICK_MS = 16
+# A dropped stream is tried again within this many seconds (one request to its server each
+# time: cheap), so the hall is back on the stream soon after it returns; its address is
+# asked for afresh (yt-dlp, YouTube: not cheap) at most every EXPIRE_EVERY seconds.
+RETRY_CAP = 5.0
+EXPIRE_EVERY = 30.0
 STATS_EVERY = 1.0
 # How long after a Vout event the true picture size is looked for.
 ASPECT_CHECK_FOR = 3.0
@@ -405,8 +410,9 @@ class VlcPlayer(PlayerBase):
         self._finalizer = weakref.finalize(self, _Engine.shutdown, self._engine)
         self._stall_after = stall_after
         self._start_timeout = start_timeout
-        self._recovery = Recovery(backoff if backoff is not None else Backoff(),
-                                  fresh_retries=fresh_retries, offline_after=offline_after)
+        self._recovery = Recovery(backoff if backoff is not None else Backoff(cap=RETRY_CAP),
+                                  fresh_retries=fresh_retries, offline_after=offline_after,
+                                  expire_every=EXPIRE_EVERY)
         # A hand-over that failed is tried again after a delay of its own (the current
         # source plays on meanwhile, so it is no outage).
         self._handover_backoff = Backoff(base=2.0, cap=60.0)

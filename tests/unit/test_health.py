@@ -288,3 +288,13 @@ def test_recovery_rejects_nonsense():
         Recovery(fresh_retries=0)
     with pytest.raises(ValueError):
         Recovery(offline_after=0)
+
+
+def test_asking_for_the_address_again_waits_expire_every_while_retries_go_on():
+    recovery = make_recovery(fresh_retries=2, expire_every=30.0)
+    times = [0.0, 4.0, 8.0, 12.0, 16.0, 20.0, 24.0, 28.0, 32.0, 36.0]
+    expired = [t for t in times if recovery.failed(t).source_expired]
+    assert expired == [4.0, 36.0]  # the second failure, then not within 30 s of it
+    recovery.succeeded()
+    assert [recovery.failed(t).source_expired for t in (40.0, 41.0)] == [False, True]
+
