@@ -596,7 +596,11 @@ def _run(options: argparse.Namespace) -> int:
     # Everything built so far lives as long as the kiosk: out of the collector's sight, a
     # full collection (which stops every thread, the GUI's too) has far less to walk.
     import gc
+    import linecache
 
+    # The source text of every module imported so far (PySide6's import hook reads it):
+    # about 20 MB nobody needs now; a traceback reads what it shows again.
+    linecache.clearcache()
     gc.freeze()
     heartbeat.start_from_env(app)
     from kiosk.stage import shots

@@ -8,6 +8,7 @@ finished pixmap instead keeps a 1080p frame to a few milliseconds.
 from __future__ import annotations
 
 import math
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
@@ -18,8 +19,14 @@ from kiosk.stage import drawn
 
 # Enough for a few full-screen layers plus many small ones; oldest unused go first.
 BUDGET_BYTES = 96 * 1024 * 1024
+# A sprite not drawn for this long is let go when the next one is made: what is on the TV
+# is drawn every frame, while yesterday's countdown digits, a title the feed has since
+# changed or a panel of a size no longer used would otherwise sit in memory until the
+# budget is full (tens of MB over an event day).
+IDLE_SECONDS = 600.0
 
 _cache: OrderedDict[Hashable, QPixmap] = OrderedDict()
+_used: dict[Hashable, float] = {}  # when each was last drawn (time.monotonic)
 _cache_bytes = 0
 # While text is recorded (kiosk.stage.drawn): the text each sprite holds, by cacheKey.
 _texts: dict[int, list[drawn.Drawn]] = {}
@@ -33,9 +40,11 @@ def sprite(key: Hashable, width: float, height: float, dpr: float,
     """
     global _cache_bytes
     full_key = (key, round(width * dpr), round(height * dpr), dpr, opaque)
+    now = time.monotonic()
     pixmap = _cache.get(full_key)
     if pixmap is not None:
         _cache.move_to_end(full_key)
+        _used[full_key] = now
         return pixmap
     pixmap = QPixmap(max(1, math.ceil(width * dpr)), max(1, math.ceil(height * dpr)))
     pixmap.setDevicePixelRatio(dpr)
@@ -53,9 +62,16 @@ def sprite(key: Hashable, width: float, height: float, dpr: float,
     finally:
         painter.end()
     _cache[full_key] = pixmap
+    _used[full_key] = now
     _cache_bytes += _size(pixmap)
-    while _cache_bytes > BUDGET_BYTES and len(_cache) > 1:
-        _, old = _cache.popitem(last=False)
+    # Least recently drawn first: over the budget, or idle too long.
+    while len(_cache) > 1:
+        oldest = next(iter(_cache))
+        if _cache_bytes <= BUDGET_BYTES and now - _used[oldest] < IDLE_SECONDS:
+            break
+        old = _cache.pop(oldest)
+        del _used[oldest]
+        _texts.pop(old.cacheKey(), None)
         _cache_bytes -= _size(old)
     return pixmap
 
@@ -78,6 +94,7 @@ def clear() -> None:
     """Forget every sprite (the theme changed, or text is to be recorded afresh)."""
     global _cache_bytes
     _cache.clear()
+    _used.clear()
     _texts.clear()
     _cache_bytes = 0
 
