@@ -120,11 +120,9 @@ def test_a_new_host_gets_from_first_start_to_their_own_event_on_the_stage(qtbot,
     kiosk.request_quit()
 
 
-def test_a_pack_opened_while_the_built_in_event_runs_is_taken_up_at_once(qtbot, tmp_path):
-    """A double-click on a pack while the kiosk runs: `open` puts the event in place, and
-    the running kiosk (on the built-in event) shows it without a restart."""
-    from kiosk.core.pack import export_pack, open_pack
-
+def rehearsing_host(qtbot, tmp_path) -> tuple[Kiosk, OperatorController, HostEvent]:
+    """The kiosk on the built-in event, with the host's window and its event part (the
+    window held by the caller for as long as the test runs)."""
     builtin = config_module.load(paths.builtin_config())
     kiosk = Kiosk(builtin, RehearsalClock(builtin.event.start, 1.0), rehearsal=True,
                   event_log=EventLog(None), state_dir=tmp_path / "state")
@@ -133,6 +131,15 @@ def test_a_pack_opened_while_the_built_in_event_runs_is_taken_up_at_once(qtbot, 
     qtbot.addWidget(operator.window)
     host = HostEvent(operator.panel, following=None,
                      adopt=lambda path: adopt_event(kiosk, path))
+    return kiosk, operator, host
+
+
+def test_a_pack_opened_while_the_built_in_event_runs_is_taken_up_at_once(qtbot, tmp_path):
+    """A double-click on a pack while the kiosk runs: `open` puts the event in place, and
+    the running kiosk (on the built-in event) shows it without a restart."""
+    from kiosk.core.pack import export_pack, open_pack
+
+    kiosk, _operator, host = rehearsing_host(qtbot, tmp_path)
     source = tmp_path / "organisers.yaml"
     day = date.today() + timedelta(days=3)
     source.write_text(f"event:\n  title: From the organisers\n  timezone: Europe/Vilnius\n"
@@ -157,14 +164,7 @@ def test_a_second_setup_replaces_the_event_only_when_create_is_clicked_and_agree
         qtbot, tmp_path, monkeypatch):
     from kiosk.operator import hostevent
 
-    builtin = config_module.load(paths.builtin_config())
-    kiosk = Kiosk(builtin, RehearsalClock(builtin.event.start, 1.0), rehearsal=True,
-                  event_log=EventLog(None), state_dir=tmp_path / "state")
-    qtbot.addWidget(kiosk.stage)
-    operator = OperatorController(kiosk)
-    qtbot.addWidget(operator.window)
-    host = HostEvent(operator.panel, following=None,
-                     adopt=lambda path: adopt_event(kiosk, path))
+    kiosk, _operator, host = rehearsing_host(qtbot, tmp_path)
     form = host.start_setup()
     _fill(qtbot, form, "First evening")
     qtbot.mouseClick(form.create_button, Qt.MouseButton.LeftButton)
