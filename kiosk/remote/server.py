@@ -538,7 +538,6 @@ def _is_ping(text: str) -> bool:
     return isinstance(data, dict) and data.get("type") == "ping"
 
 
-
 def _cap_connections(server: web.Server) -> None:
     """Close a connection as it is made when it is from outside the hall's network, or
     beyond ``MAX_CONNECTIONS`` in all or ``MAX_PER_SOURCE`` from one address."""
