@@ -2,7 +2,8 @@
 over and over, and what each reconnect leaves behind in memory.
 
 Prints a table per --every reconnects; asserts nothing. Target (issue 14): under 20 MB of
-growth over 200 reconnects (RSS, least-squares slope after the first --warm-up reconnects).
+growth over 200 reconnects (RSS, the median slope between samples after the first --warm-up
+reconnects: a sample caught between two players, tens of MB lower, cannot tip it).
 
 One process: a VlcPlayer at --size (1280x720, as bench/soak.py's window) plays the demo
 clip, cut into one-second segments and served live from 127.0.0.1 by the media tests'
@@ -31,6 +32,7 @@ import gc
 import os
 import re
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -45,7 +47,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "media"))
 
 from mediakit import HlsServer, demo_segments  # noqa: E402
-from soak import slope  # noqa: E402  (the soak's least-squares fit)
 
 TARGET_MB_PER_200 = 20.0
 FAULTS = ("404", "refuse", "freeze")
@@ -213,7 +214,7 @@ def run(options: argparse.Namespace, folder: Path) -> None:
     scale, what = ((60, "hour, from the start") if options.steady else
                    (200, f"200 reconnects, after the first {options.warm_up}"))
     for key in ("rss", "uss", "anon"):
-        per = slope([(at, row[key]) for at, row in after])
+        per = robust_slope([(at, row[key]) for at, row in after])
         print(f"{key.upper()} growth per {what}: "
               + ("-" if per is None else f"{per * scale:+.1f} MB")
               + (f"  (target under {TARGET_MB_PER_200:g})"
@@ -223,6 +224,15 @@ def run(options: argparse.Namespace, folder: Path) -> None:
           f"{last['uss']:.1f} MB, anonymous {first['anon']:.1f} -> {last['anon']:.1f} MB\n"
           f"over {rows[-1][0]:g} {unit}s; threads {first['threads']} -> "
           f"{last['threads']}, fds {first['fds']} -> {last['fds']}")
+
+
+def robust_slope(points: list[tuple[float, float]]) -> float | None:
+    """The median of the slopes between every two samples (Theil-Sen): one sample taken
+    while a player's buffers were between attempts (tens of MB lower) cannot tip it the way
+    it tips a least-squares fit."""
+    pairs = [(y2 - y1) / (x2 - x1) for i, (x1, y1) in enumerate(points)
+             for x2, y2 in points[i + 1:] if x2 != x1]
+    return statistics.median(pairs) if len(points) >= 3 and pairs else None
 
 
 def main(argv: list[str] | None = None) -> None:
