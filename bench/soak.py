@@ -844,6 +844,33 @@ def when(record: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(record["wall"])
 
 
+def outcome(run: Run, driver: dict[str, Any]) -> tuple[list[tuple[str, str, str]],
+                                                         list[dict[str, Any]], int]:
+    """What both reports end with (exceptions, crashes, how it ended, stalls, CPU) as rows
+    of (measure, value, target); and the errors and the tracebacks counted for the details."""
+    def fmt(value: float | None) -> str:
+        return "-" if value is None else format(value, ".1f")
+
+    errors = [e for e in run.events if e.get("event") == "error"]
+    tracebacks = run.stderr.count("Traceback (most recent call last)")
+    crashed = run.killed or run.returncode not in (0, None)
+    ended = ("killed: it had not quit 90 s after it should have" if run.killed
+             else f"signal {-(run.returncode or 0)}" if (run.returncode or 0) < 0
+             else f"exit code {run.returncode}")
+    worst = driver.get("worst") or []
+    return [
+        ("exceptions logged (event log \"error\")", str(len(errors)), "0"),
+        ("tracebacks (stderr and the kiosk's log)", str(tracebacks), "0"),
+        ("crashes", "1" if crashed else "0", "0"),
+        ("how the kiosk ended", ended, ""),
+        ("longest GUI stall (ms)", fmt(worst[0][0] if worst else None), "reported"),
+        ("GUI stall p99 / p99.9 (ms)",
+         f"{fmt(driver.get('p99'))} / {fmt(driver.get('p999'))}", ""),
+        ("longest garbage collection (ms)", fmt(driver.get("gc_max")), ""),
+        ("kiosk CPU, all threads (% of one core)", f"{100 * run.cpu / run.seconds:.0f}", ""),
+    ], errors, tracebacks
+
+
 def report(run: Run, minutes: float, seed: int, video: bool) -> None:
     from zoneinfo import ZoneInfo
 
@@ -875,17 +902,11 @@ def report(run: Run, minutes: float, seed: int, video: bool) -> None:
             floors[key] = min(floors.get(key, (t, mb)), (t, mb), key=lambda p: p[1])
     per_hour_floor = slope([(sim_hours(t), mb) for t, mb in floors.values()])
 
-    errors = [e for e in run.events if e.get("event") == "error"]
-    tracebacks = run.stderr.count("Traceback (most recent call last)")
-    crashed = run.killed or run.returncode not in (0, None)
-    ended = ("killed: it had not quit 90 s after it should have" if run.killed
-             else f"signal {-(run.returncode or 0)}" if (run.returncode or 0) < 0
-             else f"exit code {run.returncode}")
+    ending, errors, tracebacks = outcome(run, driver)
 
     def fmt(value: float | None, form: str = ".1f") -> str:
         return "-" if value is None else format(value, form)
 
-    worst = driver.get("worst") or []
     print(f"\nSoak: the built-in event, {FROM[-5:]}-"
           f"{(start + SPAN).strftime('%H:%M')} Moscow time ({SPAN} of programme), in "
           f"{minutes:g} min of real time: speed {run.speed:.1f}x, seed {seed}"
@@ -901,15 +922,7 @@ def report(run: Run, minutes: float, seed: int, video: bool) -> None:
         ("growth per simulated hour, 2nd half, floor (MB)", fmt(per_hour_floor, "+.2f"), ""),
         ("growth per simulated hour, 1st half (MB)", fmt(per_hour_first, "+.2f"), ""),
         ("growth per real minute, 2nd half (MB)", fmt(per_minute, "+.2f"), ""),
-        ("exceptions logged (event log \"error\")", str(len(errors)), "0"),
-        ("tracebacks (stderr and the kiosk's log)", str(tracebacks), "0"),
-        ("crashes", "1" if crashed else "0", "0"),
-        ("how the kiosk ended", ended, ""),
-        ("longest GUI stall (ms)", fmt(worst[0][0] if worst else None), "reported"),
-        ("GUI stall p99 / p99.9 (ms)",
-         f"{fmt(driver.get('p99'))} / {fmt(driver.get('p999'))}", ""),
-        ("longest garbage collection (ms)", fmt(driver.get("gc_max")), ""),
-        ("kiosk CPU, all threads (% of one core)", f"{100 * run.cpu / run.seconds:.0f}", ""),
+        *ending,
     ]
     for name, value, target in rows:
         print(f"{name:<46} {value:>12}  {target}")
@@ -990,13 +1003,7 @@ def report_real(run: Run, seed: int, video: bool, warm_up: float) -> None:
     reconnects = next((p["reconnects"] for p in reversed(run.progress)
                        if p["reconnects"] is not None), None)
     final = (driver.get("frames") or {}).get("reconnects")
-    errors = [e for e in run.events if e.get("event") == "error"]
-    tracebacks = run.stderr.count("Traceback (most recent call last)")
-    crashed = run.killed or run.returncode not in (0, None)
-    ended = ("killed: it had not quit 90 s after it should have" if run.killed
-             else f"signal {-(run.returncode or 0)}" if (run.returncode or 0) < 0
-             else f"exit code {run.returncode}")
-    worst = driver.get("worst") or []
+    ending, errors, tracebacks = outcome(run, driver)
     gap, lengths = REAL_DROPS[run.drops_kind or "real"]
     minutes = warm_up / 60
     print(f"\nSoak in real time: {run.seconds / 3600:g} h at speed 1, drops "
@@ -1028,15 +1035,7 @@ def report_real(run: Run, seed: int, video: bool, warm_up: float) -> None:
          f"{min(threads)}-{max(threads)}" if threads else "-", "flat"),
         (f"file descriptors after {minutes:g} min (min-max)",
          f"{min(fds)}-{max(fds)}" if fds else "-", "flat"),
-        ("exceptions logged (event log \"error\")", str(len(errors)), "0"),
-        ("tracebacks (stderr and the kiosk's log)", str(tracebacks), "0"),
-        ("crashes", "1" if crashed else "0", "0"),
-        ("how the kiosk ended", ended, ""),
-        ("longest GUI stall (ms)", fmt(worst[0][0] if worst else None), "reported"),
-        ("GUI stall p99 / p99.9 (ms)",
-         f"{fmt(driver.get('p99'))} / {fmt(driver.get('p999'))}", ""),
-        ("longest garbage collection (ms)", fmt(driver.get("gc_max")), ""),
-        ("kiosk CPU, all threads (% of one core)", f"{100 * run.cpu / run.seconds:.0f}", ""),
+        *ending,
     ]
     for name, value, target in rows:
         print(f"{name:<52} {value:>12}  {target}")
