@@ -683,6 +683,11 @@ def schedule_real(run: Run, versions: list[tuple[str, bytes]], rng: random.Rando
     return sorted(plan, key=lambda p: p[0])
 
 
+def fmt(value: float | None, form: str = ".1f") -> str:
+    """A figure for the tables: "-" when there is none."""
+    return "-" if value is None else format(value, form)
+
+
 def percentile(gaps: dict[int, int], share: float) -> float | None:
     """The gap (ms) below which ``share`` of a sparse histogram's ticks fall."""
     total = sum(gaps.values())
@@ -757,9 +762,6 @@ class RealTable:
                "p99": percentile(gaps, 0.99) if gaps else None,
                "max": max((p["max"] for p in lines_in), default=None), "cpu": cpu}
         run.rows.append(row)
-
-        def fmt(value: float | None, form: str = ".1f") -> str:
-            return "-" if value is None else format(value, form)
 
         spread = (f"({row['rss_min']:.0f}-{row['rss_max']:.0f})"
                   if row["rss_min"] is not None else "-")
@@ -854,9 +856,6 @@ def outcome(run: Run, driver: dict[str, Any]) -> tuple[list[tuple[str, str, str]
                                                          list[dict[str, Any]], int]:
     """What both reports end with (exceptions, crashes, how it ended, stalls, CPU) as rows
     of (measure, value, target); and the errors and the tracebacks counted for the details."""
-    def fmt(value: float | None) -> str:
-        return "-" if value is None else format(value, ".1f")
-
     errors = [e for e in run.events if e.get("event") == "error"]
     tracebacks = run.stderr.count("Traceback (most recent call last)")
     crashed = run.killed or run.returncode not in (0, None)
@@ -910,9 +909,6 @@ def report(run: Run, minutes: float, seed: int, video: bool) -> None:
 
     ending, errors, tracebacks = outcome(run, driver)
 
-    def fmt(value: float | None, form: str = ".1f") -> str:
-        return "-" if value is None else format(value, form)
-
     print(f"\nSoak: the built-in event, {FROM[-5:]}-"
           f"{(start + SPAN).strftime('%H:%M')} Moscow time ({SPAN} of programme), in "
           f"{minutes:g} min of real time: speed {run.speed:.1f}x, seed {seed}"
@@ -965,9 +961,6 @@ def report_real(run: Run, seed: int, video: bool, warm_up: float) -> None:
     def local(iso: str) -> str:
         return datetime.fromisoformat(iso).astimezone(zone).strftime("%H:%M:%S")
 
-    def fmt(value: float | None, form: str = ".1f") -> str:
-        return "-" if value is None else format(value, form)
-
     end = run.samples[-1][0] if run.samples else run.started
     if end - run.started < 1.5 * warm_up:  # a short look: the second half only
         warm_up = (end - run.started) / 2
@@ -989,20 +982,23 @@ def report_real(run: Run, seed: int, video: bool, warm_up: float) -> None:
     floors = [min(points, key=lambda p: p[1]) for points in minute.values()]
     per_hour_ceiling, per_hour_floor = slope(ceilings), slope(floors)
 
-    def per_reconnects(extreme: Callable[[list[float]], float]) -> tuple[float | None, int]:
-        """RSS (the minute's extreme) against the reconnects so far, per reconnect."""
-        points = []
-        for p in run.progress:
-            if p["mono"] < warm or p["reconnects"] is None:
-                continue
-            near = [kb / 1024 for t, kb in run.samples if p["mono"] - 60 <= t <= p["mono"]]
-            if near:
-                points.append((float(p["reconnects"]), extreme(near)))
-        span = int(points[-1][0] - points[0][0]) if points else 0
-        return (slope(points) if span >= LEAST_RECONNECTS else None), span
+    # RSS in the minute before each progress line, against the reconnects so far.
+    minutes_rss: list[tuple[float, list[float]]] = []
+    for p in run.progress:
+        if p["mono"] < warm or p["reconnects"] is None:
+            continue
+        near = [kb / 1024 for t, kb in run.samples if p["mono"] - 60 <= t <= p["mono"]]
+        if near:
+            minutes_rss.append((float(p["reconnects"]), near))
+    span = int(minutes_rss[-1][0] - minutes_rss[0][0]) if minutes_rss else 0
 
-    per_200_ceiling, span = per_reconnects(max)
-    per_200_floor, _ = per_reconnects(min)
+    def per_reconnects(extreme: Callable[[list[float]], float]) -> float | None:
+        """RSS (the minute's extreme) per reconnect; None over too few reconnects."""
+        if span < LEAST_RECONNECTS:
+            return None
+        return slope([(count, extreme(near)) for count, near in minutes_rss])
+
+    per_200_ceiling, per_200_floor = per_reconnects(max), per_reconnects(min)
     after = [u for u in run.usage if u.mono >= warm]
     threads = [u.threads for u in after]
     fds = [u.fds for u in after]
